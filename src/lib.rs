@@ -1,0 +1,22 @@
+//! # Sanctuary
+//!
+//! A sovereignty stack for AI agents. This facade re-exports each layer behind a cargo feature
+//! of the same name; `core` is always present.
+//!
+//! | feature | crate | layer |
+//! |---|---|---|
+//! | `core` (always) | [`sanctuary_core`] | identities, canonical JSON, signatures, shared traits |
+//!
+//! Later layers (`store`, `gate`, `zk`, `policy`, `shr`, `concordia`, `agent`) join this table
+//! as their crates land.
+//!
+//! ```
+//! use sanctuary::core::identity::Identity;
+//! let id = Identity::generate(&mut sanctuary::core::rand_core::OsRng);
+//! assert!(id.public().to_did_key().starts_with("did:key:z6Mk"));
+//! ```
+
+#![forbid(unsafe_code)]
+
+/// Identities, canonical JSON, signatures, digests, time and the shared traits.
+pub use sanctuary_core as core;
