@@ -1,7 +1,10 @@
 //! Criterion benches of the core hot paths: JCS of a ~1 KiB negotiation-like object,
 //! `sign_json` / `verify_json` of it, and `did:key` encode/decode.
 
-#![expect(clippy::expect_used, reason = "a bench with a broken fixture should stop loudly")]
+#![expect(
+    clippy::expect_used,
+    reason = "a bench with a broken fixture should stop loudly"
+)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sanctuary_core::identity::{Identity, PublicKey, SecretSeed};
@@ -50,12 +53,14 @@ fn bench_jcs(c: &mut Criterion) {
     let text = serde_json::to_string_pretty(&value).expect("text");
     let mut group = c.benchmark_group("jcs");
     group.throughput(Throughput::Bytes(canonical.len() as u64));
-    group.bench_function(BenchmarkId::new("to_vec", format!("{}B", canonical.len())), |b| {
-        b.iter(|| jcs::to_vec(black_box(&value)))
-    });
-    group.bench_function(BenchmarkId::new("from_str", format!("{}B", text.len())), |b| {
-        b.iter(|| jcs::from_str(black_box(&text)))
-    });
+    group.bench_function(
+        BenchmarkId::new("to_vec", format!("{}B", canonical.len())),
+        |b| b.iter(|| jcs::to_vec(black_box(&value))),
+    );
+    group.bench_function(
+        BenchmarkId::new("from_str", format!("{}B", text.len())),
+        |b| b.iter(|| jcs::from_str(black_box(&text))),
+    );
     group.finish();
 }
 
@@ -68,7 +73,14 @@ fn bench_sign(c: &mut Criterion) {
         b.iter(|| sign::sign_json(&me, Purpose::APPROVAL_REQUEST, black_box(&value)))
     });
     group.bench_function("verify_json/1KiB", |b| {
-        b.iter(|| sign::verify_json(me.public(), Purpose::APPROVAL_REQUEST, black_box(&value), &sig))
+        b.iter(|| {
+            sign::verify_json(
+                me.public(),
+                Purpose::APPROVAL_REQUEST,
+                black_box(&value),
+                &sig,
+            )
+        })
     });
     group.finish();
 }
@@ -78,7 +90,9 @@ fn bench_did_key(c: &mut Criterion) {
     let did = me.public().to_did_key();
     let mut group = c.benchmark_group("did_key");
     group.bench_function("encode", |b| b.iter(|| black_box(me.public()).to_did_key()));
-    group.bench_function("decode", |b| b.iter(|| PublicKey::from_did_key(black_box(&did))));
+    group.bench_function("decode", |b| {
+        b.iter(|| PublicKey::from_did_key(black_box(&did)))
+    });
     group.finish();
 }
 

@@ -33,15 +33,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let signature = sign::sign_json(&agent, Purpose::APPROVAL_REQUEST, &request)?;
     println!("\nsignature ({})", Purpose::APPROVAL_REQUEST);
-    println!("  {}", signature.to_base64url(sanctuary::core::encoding::Padding::Unpadded));
+    println!(
+        "  {}",
+        signature.to_base64url(sanctuary::core::encoding::Padding::Unpadded)
+    );
 
     let verdict = |ok: bool| if ok { "valid" } else { "INVALID" };
     let original = sign::verify_json(&public, Purpose::APPROVAL_REQUEST, &request, &signature);
-    println!("\nverify original           -> {}", verdict(original.is_ok()));
+    println!(
+        "\nverify original           -> {}",
+        verdict(original.is_ok())
+    );
 
     // One character changed: "memory" becomes "memorx".
-    let mut tampered = request.clone();
-    tampered["namespace"] = json!("memorx");
+    let tampered = json!({
+        "operation": "export_data",
+        "namespace": "memorx",
+        "amount": {"value": 100, "currency": "USD"},
+        "note": "Quarterly backup for the principal"
+    });
     let changed = sign::verify_json(&public, Purpose::APPROVAL_REQUEST, &tampered, &signature);
     println!("verify one-character edit -> {}", verdict(changed.is_ok()));
 

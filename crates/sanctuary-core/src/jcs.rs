@@ -26,8 +26,9 @@
 //!
 //! - **NaN and ±Infinity** cannot be written in JSON; [`from_str`] rejects the tokens and
 //!   numbers too large for a double (`1e400`), and a [`serde_json::Value`] cannot hold them.
-//!   (A Rust `f64` that is NaN becomes `null` when [`serde_json::to_value`] builds the value, before
-//!   this module sees it: keep non-finite floats out of signed structures.)
+//!   A Rust value holding a non-finite `f32`/`f64` is refused by [`from_serialize`] with
+//!   [`JcsError::NonFinite`] (plain `serde_json::to_value` would silently turn it into `null`,
+//!   and a signature would then cover a value the caller does not hold).
 //! - **Negative zero** is written `0`, as ECMAScript does; `-0` and `0` canonicalise alike.
 //! - **Integers beyond 2^53.** JCS models every number as a double, so an integer above 2^53
 //!   may be rounded, and two different integers would then share one canonical form (and one
@@ -48,6 +49,8 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::cmp::Ordering;
 use std::fmt;
+
+mod finite;
 
 /// The deepest nesting of arrays and objects accepted: 127, the limit of serde_json's parser.
 pub const MAX_DEPTH: usize = 127;
@@ -79,6 +82,9 @@ pub enum JcsError {
         /// The integer as given.
         value: String,
     },
+    /// A Rust value holds NaN or an infinity, which JSON cannot carry.
+    #[error("non-finite number (NaN or infinity) has no json form")]
+    NonFinite,
     /// Arrays and objects nest deeper than [`MAX_DEPTH`].
     #[error("json nests deeper than {max} levels")]
     TooDeep {
@@ -162,12 +168,33 @@ pub fn from_str(text: &str) -> Result<Vec<u8>, JcsError> {
     to_vec(&parse(text)?)
 }
 
-/// Canonicalises any serializable Rust value (through [`serde_json::to_value`]).
+/// Canonicalises any serializable Rust value.
+///
+/// Non-finite floats are refused ([`JcsError::NonFinite`]) rather than turned into `null`.
+///
+/// ```
+/// #[derive(serde::Serialize)]
+/// struct Price { amount: f64, currency: &'static str }
+///
+/// let bytes = sanctuary_core::jcs::from_serialize(&Price { amount: 12.5, currency: "EUR" })?;
+/// assert_eq!(bytes, br#"{"amount":12.5,"currency":"EUR"}"#);
+/// let nan = sanctuary_core::jcs::from_serialize(&Price { amount: f64::NAN, currency: "EUR" });
+/// assert_eq!(nan, Err(sanctuary_core::jcs::JcsError::NonFinite));
+/// # Ok::<(), sanctuary_core::jcs::JcsError>(())
+/// ```
 pub fn from_serialize<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsError> {
-    let value = serde_json::to_value(value).map_err(|e| JcsError::Unrepresentable {
-        reason: e.to_string(),
+    to_vec(&to_json_value(value)?)
+}
+
+/// Turns a serializable Rust value into a [`Value`], refusing non-finite floats.
+pub fn to_json_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, JcsError> {
+    finite::check(value).map_err(|refusal| match refusal {
+        finite::Refusal::NonFinite => JcsError::NonFinite,
+        finite::Refusal::Custom(reason) => JcsError::Unrepresentable { reason },
     })?;
-    to_vec(&value)
+    serde_json::to_value(value).map_err(|e| JcsError::Unrepresentable {
+        reason: e.to_string(),
+    })
 }
 
 /// Parses JSON text into a [`Value`], rejecting duplicate member names, trailing content,

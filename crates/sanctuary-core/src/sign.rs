@@ -54,9 +54,7 @@ pub enum VerifyError {
 
 /// The exact bytes that are signed for `purpose` and `body`.
 pub fn preimage<T: Serialize + ?Sized>(purpose: Purpose, body: &T) -> Result<Vec<u8>, JcsError> {
-    let value = serde_json::to_value(body).map_err(|e| JcsError::Unrepresentable {
-        reason: e.to_string(),
-    })?;
+    let value = jcs::to_json_value(body)?;
     let mut bytes = purpose.domain_prefix();
     jcs::append_to(&value, &mut bytes)?;
     Ok(bytes)

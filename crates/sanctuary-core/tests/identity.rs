@@ -1,5 +1,11 @@
 //! Identities: did:key and RFC 8032 known answers, strict verification, rotation chains.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] functions: a broken fixture must stop the test loudly"
+)]
+
 use curve25519_dalek::scalar::Scalar;
 use sanctuary_core::encoding::{base58btc_decode, hex_decode};
 use sanctuary_core::identity::{

@@ -1,5 +1,12 @@
 //! RFC 8785 known answers (data-driven), third-party edge vectors, limits and properties.
 
+#![expect(
+    clippy::panic,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions: a broken fixture must stop the test loudly"
+)]
+
 use proptest::prelude::*;
 use sanctuary_core::digest::Digest;
 use sanctuary_core::encoding::{base64url_decode, hex_decode};

@@ -1,5 +1,10 @@
 //! Domain-separated JSON signatures: the preimage layout, and properties over arbitrary JSON.
 
+#![expect(
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] functions: a broken fixture must stop the test loudly"
+)]
+
 use proptest::prelude::*;
 use sanctuary_core::identity::{Identity, SecretSeed, Signature};
 use sanctuary_core::purpose::Purpose;
@@ -140,4 +145,41 @@ proptest! {
         bytes[bit / 8] ^= 1 << (bit % 8);
         prop_assert!(sign::verify_json(me.public(), Purpose::AUDIT_CHECKPOINT, &body, &Signature::from_bytes(bytes)).is_err());
     }
+}
+
+#[test]
+fn non_finite_floats_are_refused_not_signed_as_null() {
+    #[derive(serde::Serialize)]
+    struct Quote {
+        price: f64,
+        tags: Vec<Option<f32>>,
+    }
+    let me = identity(6);
+    for quote in [
+        Quote {
+            price: f64::NAN,
+            tags: vec![],
+        },
+        Quote {
+            price: 1.0,
+            tags: vec![None, Some(f32::INFINITY)],
+        },
+        Quote {
+            price: f64::NEG_INFINITY,
+            tags: vec![],
+        },
+    ] {
+        assert!(matches!(
+            sign::sign_json(&me, Purpose::SHR_REPORT, &quote),
+            Err(sign::SignError::Canonical(
+                sanctuary_core::jcs::JcsError::NonFinite
+            ))
+        ));
+    }
+    let finite = Quote {
+        price: 2.5,
+        tags: vec![Some(0.5)],
+    };
+    let sig = sign::sign_json(&me, Purpose::SHR_REPORT, &finite).unwrap();
+    assert!(sign::verify_json(me.public(), Purpose::SHR_REPORT, &finite, &sig).is_ok());
 }
