@@ -20,3 +20,8 @@
 
 /// Identities, canonical JSON, signatures, digests, time and the shared traits.
 pub use sanctuary_core as core;
+
+/// The README's code blocks, compiled and run as doctests so they cannot rot.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -173,6 +173,21 @@ pub fn hex_decode_lower(text: &str) -> Result<Vec<u8>, EncodingError> {
     hex_decode_inner(text, false)
 }
 
+/// Deserialises a string (borrowed when the input allows) and parses it with `parse`; the
+/// parser's error becomes the deserialiser's. Every string-shaped type in this crate reads
+/// through here.
+pub(crate) fn deserialize_parsed<'de, D, T, E>(
+    deserializer: D,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    E: std::fmt::Display,
+{
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    parse(&text).map_err(serde::de::Error::custom)
+}
+
 const BASE58_ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 /// Longest base58btc text [`base58btc_decode`] accepts. Decoding is quadratic in the length,

@@ -186,8 +186,7 @@ impl Serialize for DegradationCode {
 
 impl<'de> Deserialize<'de> for DegradationCode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <Cow<'de, str>>::deserialize(deserializer)?;
-        DegradationCode::parse(&text).map_err(serde::de::Error::custom)
+        crate::encoding::deserialize_parsed(deserializer, DegradationCode::parse)
     }
 }
 

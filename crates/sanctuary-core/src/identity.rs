@@ -263,8 +263,7 @@ impl Serialize for PublicKey {
 
 impl<'de> Deserialize<'de> for PublicKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        PublicKey::from_base64url(&text).map_err(serde::de::Error::custom)
+        encoding::deserialize_parsed(deserializer, PublicKey::from_base64url)
     }
 }
 
@@ -319,8 +318,7 @@ impl Serialize for Signature {
 
 impl<'de> Deserialize<'de> for Signature {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Signature::from_base64url(&text).map_err(serde::de::Error::custom)
+        encoding::deserialize_parsed(deserializer, Signature::from_base64url)
     }
 }
 
@@ -373,8 +371,7 @@ impl Serialize for IdentityId {
 
 impl<'de> Deserialize<'de> for IdentityId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        encoding::deserialize_parsed(deserializer, str::parse)
     }
 }
 

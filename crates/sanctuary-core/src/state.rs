@@ -89,35 +89,27 @@ pub trait StateStore {
     fn list(&self, ns: &str) -> Result<Vec<String>, StateError>;
 }
 
-impl<S: StateStore + ?Sized> StateStore for &S {
-    fn put(&self, ns: &str, key: &str, value: &[u8]) -> Result<(), StateError> {
-        (**self).put(ns, key, value)
-    }
-    fn get(&self, ns: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StateError> {
-        (**self).get(ns, key)
-    }
-    fn delete(&self, ns: &str, key: &str) -> Result<bool, StateError> {
-        (**self).delete(ns, key)
-    }
-    fn list(&self, ns: &str) -> Result<Vec<String>, StateError> {
-        (**self).list(ns)
-    }
+/// `StateStore` for references and shared pointers to a store.
+macro_rules! forward_state_store {
+    ($($ptr:ty),*) => {$(
+        impl<S: StateStore + ?Sized> StateStore for $ptr {
+            fn put(&self, ns: &str, key: &str, value: &[u8]) -> Result<(), StateError> {
+                (**self).put(ns, key, value)
+            }
+            fn get(&self, ns: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StateError> {
+                (**self).get(ns, key)
+            }
+            fn delete(&self, ns: &str, key: &str) -> Result<bool, StateError> {
+                (**self).delete(ns, key)
+            }
+            fn list(&self, ns: &str) -> Result<Vec<String>, StateError> {
+                (**self).list(ns)
+            }
+        }
+    )*};
 }
 
-impl<S: StateStore + ?Sized> StateStore for std::sync::Arc<S> {
-    fn put(&self, ns: &str, key: &str, value: &[u8]) -> Result<(), StateError> {
-        (**self).put(ns, key, value)
-    }
-    fn get(&self, ns: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StateError> {
-        (**self).get(ns, key)
-    }
-    fn delete(&self, ns: &str, key: &str) -> Result<bool, StateError> {
-        (**self).delete(ns, key)
-    }
-    fn list(&self, ns: &str) -> Result<Vec<String>, StateError> {
-        (**self).list(ns)
-    }
-}
+forward_state_store!(&S, std::sync::Arc<S>, Box<S>);
 
 /// Checks a namespace against the naming rules.
 pub fn validate_namespace(ns: &str) -> Result<(), StateError> {

@@ -329,8 +329,7 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Timestamp::parse_canonical(&text).map_err(serde::de::Error::custom)
+        crate::encoding::deserialize_parsed(deserializer, Timestamp::parse_canonical)
     }
 }
 
