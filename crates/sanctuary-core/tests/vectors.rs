@@ -4,7 +4,6 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::indexing_slicing,
     reason = "test helpers outside #[test] functions: a broken fixture must stop the test loudly"
 )]
 
@@ -75,7 +74,7 @@ fn rotation_event_matches_an_independent_implementation() {
     let current = identity(r["current_seed"].as_str().unwrap());
     let event: RotationEvent = serde_json::from_value(r["event"].clone()).unwrap();
     assert_eq!(
-        verify_rotation_chain(&origin.id(), &[event.clone()], current.public()),
+        verify_rotation_chain(&origin.id(), std::slice::from_ref(&event), current.public()),
         Ok(())
     );
     let ours = RotationEvent::sign(
