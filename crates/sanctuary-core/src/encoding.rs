@@ -119,12 +119,18 @@ pub fn base64url_decode_array<const N: usize>(text: &str) -> Result<[u8; N], Enc
     })
 }
 
-fn hex_digit(nibble: u8) -> char {
-    char::from(if nibble < 10 {
+/// The lowercase ASCII hex digit of the low four bits of `nibble`.
+pub(crate) fn hex_digit_ascii(nibble: u8) -> u8 {
+    let nibble = nibble & 0x0f;
+    if nibble < 10 {
         b'0' + nibble
     } else {
         b'a' + (nibble - 10)
-    })
+    }
+}
+
+fn hex_digit(nibble: u8) -> char {
+    char::from(hex_digit_ascii(nibble))
 }
 
 /// Encodes bytes as lowercase hex.

@@ -45,6 +45,7 @@
 //! - **Depth**: at most [`MAX_DEPTH`] nested arrays and objects.
 //! - **Lone surrogates** (`"\ud800"`) are rejected when parsing; a Rust `String` cannot hold one.
 
+use crate::encoding::hex_digit_ascii;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::cmp::Ordering;
@@ -373,8 +374,8 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
         out.extend_from_slice(bytes.get(run_start..i).unwrap_or_default());
         if escape.is_empty() {
             out.extend_from_slice(b"\\u00");
-            out.push(hex_lower(b >> 4));
-            out.push(hex_lower(b & 0x0f));
+            out.push(hex_digit_ascii(b >> 4));
+            out.push(hex_digit_ascii(b));
         } else {
             out.extend_from_slice(escape);
         }
@@ -382,14 +383,6 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
     }
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
     out.push(b'"');
-}
-
-fn hex_lower(nibble: u8) -> u8 {
-    if nibble < 10 {
-        b'0' + nibble
-    } else {
-        b'a' + (nibble - 10)
-    }
 }
 
 /// 2^53: integers up to this magnitude are exact doubles with a plain decimal canonical form.
