@@ -6,9 +6,10 @@
 //! | feature | crate | layer |
 //! |---|---|---|
 //! | `core` (always) | [`sanctuary_core`] | identities, canonical JSON, signatures, shared traits |
+//! | `store` (default) | `sanctuary_store` | L1: encrypted state at rest |
 //!
-//! Later layers (`store`, `gate`, `zk`, `policy`, `shr`, `concordia`, `agent`) join this table
-//! as their crates land.
+//! Later layers (`gate`, `zk`, `policy`, `shr`, `concordia`, `agent`) join this table as their
+//! crates land.
 //!
 //! ```
 //! use sanctuary::core::identity::Identity;
@@ -20,6 +21,10 @@
 
 /// Identities, canonical JSON, signatures, digests, time and the shared traits.
 pub use sanctuary_core as core;
+
+/// L1: the encrypted store (feature `store`).
+#[cfg(feature = "store")]
+pub use sanctuary_store as store;
 
 /// The README's code blocks, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../README.md")]

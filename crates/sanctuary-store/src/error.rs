@@ -1,0 +1,82 @@
+//! The store's error type.
+
+use crate::backend::BackendError;
+use crate::custody::CustodyError;
+use sanctuary_core::state::StateError;
+use std::path::PathBuf;
+
+/// A store operation failed. Nothing was changed unless the variant says otherwise.
+///
+/// Messages never contain values or key material. Entry names appear only in errors about an
+/// entry the caller named.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No wrap opened with the secret given: a wrong passphrase or recovery key, or a damaged
+    /// key file. Deliberately one error.
+    #[error("unlock failed: wrong secret, or the key file is damaged")]
+    Unlock,
+    /// A custody secret was malformed.
+    #[error(transparent)]
+    Custody(#[from] CustodyError),
+    /// `create` found a home already there.
+    #[error("a sanctuary home already exists at {path}")]
+    AlreadyExists {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// `open` found no home.
+    #[error("no sanctuary home at {path}")]
+    NotFound {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// A namespace, key, value or option broke the rules.
+    #[error(transparent)]
+    Invalid(#[from] StateError),
+    /// An option broke a metadata rule (content type, tags, time to live).
+    #[error("invalid entry metadata: {reason}")]
+    InvalidMetadata {
+        /// Which rule.
+        reason: &'static str,
+    },
+    /// A stored entry failed authentication: altered, truncated, swapped from another key,
+    /// namespace or store. Other entries are unaffected.
+    #[error("entry {key:?} in namespace {namespace:?} failed its integrity check")]
+    Integrity {
+        /// The namespace.
+        namespace: String,
+        /// The entry's name.
+        key: String,
+    },
+    /// Store metadata (header, namespace record, identity) failed authentication or is
+    /// malformed.
+    #[error("store metadata failed its integrity check: {what}")]
+    Corrupt {
+        /// Which part.
+        what: &'static str,
+    },
+    /// The backend failed; the operation was not applied.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    /// A file of the home could not be read or written.
+    #[error("i/o error on {path}: {reason}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        reason: String,
+    },
+}
+
+impl From<StoreError> for StateError {
+    fn from(err: StoreError) -> StateError {
+        match err {
+            StoreError::Invalid(inner) => inner,
+            StoreError::Integrity { .. } | StoreError::Corrupt { .. } => StateError::Integrity,
+            other => StateError::Backend {
+                reason: other.to_string(),
+            },
+        }
+    }
+}

@@ -1,0 +1,1039 @@
+//! [`Home`]: an encrypted store in a directory (or on any [`Backend`]).
+
+use crate::backend::{Backend, Durability, RedbBackend, Table, WriteBatch};
+use crate::crypto::{self, Key32};
+use crate::custody::{self, KdfParams, Passphrase, RecoveryKey, Wrap, WrapKind};
+use crate::error::StoreError;
+use crate::keys::{MasterKeys, NamespaceKeys};
+use crate::labels;
+use crate::record::{self, Binding, Metadata, RawRecord};
+use rand_core::{OsRng, RngCore};
+use sanctuary_core::encoding::hex_encode;
+use sanctuary_core::identity::{Identity, PublicKey, SecretSeed};
+use sanctuary_core::state::{
+    StateError, StateStore, validate_key, validate_namespace, validate_value,
+};
+use sanctuary_core::time::{Clock, SystemClock, Timestamp};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// The database file inside a home directory.
+pub const DB_FILE: &str = "store.redb";
+/// The key file (master-key wraps) inside a home directory.
+pub const CUSTODY_FILE: &str = "custody.bin";
+
+const CUSTODY_MAGIC: &[u8; 8] = b"SNCTKEYS";
+const HEADER_MAGIC: &[u8; 8] = b"SNCTSTOR";
+const FORMAT: u8 = 1;
+/// Key of the custody blob in the metadata table, for homes that live only in a backend.
+const META_CUSTODY: &[u8] = b"custody";
+
+/// How a home is created or opened.
+#[derive(Clone)]
+pub struct HomeOptions {
+    /// Argon2id parameters for new passphrase wraps.
+    pub kdf: KdfParams,
+    /// The clock used for entry times and time-to-live.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for HomeOptions {
+    fn default() -> Self {
+        HomeOptions {
+            kdf: KdfParams::DEFAULT,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl fmt::Debug for HomeOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HomeOptions")
+            .field("kdf", &self.kdf)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The secret that opens a home.
+#[derive(Debug, Clone, Copy)]
+pub enum Unlock<'a> {
+    /// The passphrase.
+    Passphrase(&'a Passphrase),
+    /// The recovery key shown at creation.
+    Recovery(&'a RecoveryKey),
+}
+
+/// Options of one written entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryOptions {
+    /// A content type (at most 255 bytes, no control characters).
+    pub content_type: String,
+    /// Tags (at most 32, each 1 to 64 bytes without control characters).
+    pub tags: Vec<String>,
+    /// Reads treat the entry as absent once this much time has passed since the write.
+    pub ttl: Option<Duration>,
+}
+
+impl EntryOptions {
+    fn validate(&self) -> Result<(), StoreError> {
+        let bad = |reason| Err(StoreError::InvalidMetadata { reason });
+        if self.content_type.len() > record::MAX_CONTENT_TYPE_LEN
+            || self.content_type.chars().any(char::is_control)
+        {
+            return bad("content type must be at most 255 bytes without control characters");
+        }
+        if self.tags.len() > record::MAX_TAGS {
+            return bad("at most 32 tags");
+        }
+        if self.tags.iter().any(|t| {
+            t.is_empty() || t.len() > record::MAX_TAG_LEN || t.chars().any(char::is_control)
+        }) {
+            return bad("tags must be 1 to 64 bytes without control characters");
+        }
+        if self.ttl == Some(Duration::ZERO) {
+            return bad("time to live must be positive");
+        }
+        Ok(())
+    }
+}
+
+/// An entry read back.
+pub struct Entry {
+    /// The value (zeroized on drop).
+    pub value: Zeroizing<Vec<u8>>,
+    /// Its metadata.
+    pub metadata: Metadata,
+    /// Its version: 1 for the first write, one more for every write or delete since.
+    pub version: u64,
+}
+
+impl fmt::Debug for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entry")
+            .field("value", &format_args!("[{} bytes]", self.value.len()))
+            .field("metadata", &self.metadata)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// Writes applied together or not at all ([`Home::apply`]).
+#[derive(Default)]
+pub struct Batch {
+    ops: Vec<BatchOp>,
+}
+
+enum BatchOp {
+    Put {
+        ns: String,
+        key: String,
+        value: Zeroizing<Vec<u8>>,
+        options: EntryOptions,
+    },
+    Delete {
+        ns: String,
+        key: String,
+    },
+}
+
+impl Batch {
+    /// An empty batch.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a write.
+    pub fn put(&mut self, ns: &str, key: &str, value: &[u8], options: EntryOptions) -> &mut Self {
+        self.ops.push(BatchOp::Put {
+            ns: ns.to_owned(),
+            key: key.to_owned(),
+            value: Zeroizing::new(value.to_vec()),
+            options,
+        });
+        self
+    }
+
+    /// Adds a delete.
+    pub fn delete(&mut self, ns: &str, key: &str) -> &mut Self {
+        self.ops.push(BatchOp::Delete {
+            ns: ns.to_owned(),
+            key: key.to_owned(),
+        });
+        self
+    }
+
+    /// Number of writes.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Whether the batch is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+impl fmt::Debug for Batch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Batch({} ops)", self.ops.len())
+    }
+}
+
+/// What one batch operation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// A put wrote this version.
+    Put {
+        /// The new version.
+        version: u64,
+    },
+    /// A delete ran; `existed` says whether there was a live entry.
+    Delete {
+        /// Whether something was deleted.
+        existed: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+enum CustodyStore {
+    File(PathBuf),
+    Backend,
+}
+
+/// A namespace's keys, and the metadata record to write if the namespace is new.
+type Resolved = Option<(Arc<Namespace>, Option<Vec<u8>>)>;
+/// Per (namespace id, key id): the latest version and, if live, the creation time.
+type Versions = HashMap<([u8; 16], [u8; 32]), (u64, Option<Timestamp>)>;
+
+struct Namespace {
+    id: [u8; 16],
+    keys: NamespaceKeys,
+}
+
+/// An encrypted home: namespaced entries, encrypted at rest, under a master key that only a
+/// passphrase or the recovery key unwraps.
+///
+/// See the [crate docs](crate) for the format and the guarantees.
+pub struct Home {
+    backend: Arc<dyn Backend>,
+    custody: CustodyStore,
+    store_id: [u8; 16],
+    master: Key32,
+    keys: MasterKeys,
+    identity: Identity,
+    namespaces: RwLock<HashMap<[u8; 16], Arc<Namespace>>>,
+    write_lock: Mutex<()>,
+    options: HomeOptions,
+    weak_kdf: bool,
+}
+
+impl fmt::Debug for Home {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Home")
+            .field("store_id", &hex_encode(&self.store_id))
+            .field("custody", &self.custody)
+            .field("identity", &self.identity.public())
+            .finish_non_exhaustive()
+    }
+}
+
+fn io_err(path: &Path, err: &std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_owned(),
+        reason: err.to_string(),
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file (mode 0600), fsync, rename, fsync of
+/// the directory.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write as _;
+    let tmp = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&tmp).map_err(|e| io_err(&tmp, &e))?;
+    file.write_all(bytes).map_err(|e| io_err(&tmp, &e))?;
+    file.sync_all().map_err(|e| io_err(&tmp, &e))?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(|e| io_err(path, &e))?;
+    if let Some(dir) = path.parent() {
+        // Make the rename itself durable.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+fn encode_custody(store_id: &[u8; 16], wraps: &[Wrap]) -> Vec<u8> {
+    let mut out = CUSTODY_MAGIC.to_vec();
+    out.push(FORMAT);
+    out.extend_from_slice(store_id);
+    out.push(u8::try_from(wraps.len()).unwrap_or(u8::MAX));
+    for wrap in wraps {
+        let bytes = wrap.encode();
+        out.extend_from_slice(&u16::try_from(bytes.len()).unwrap_or(u16::MAX).to_be_bytes());
+        out.extend_from_slice(&bytes);
+    }
+    out
+}
+
+/// Decodes a key file. Wraps that do not decode (for example with Argon2 parameters out of
+/// bounds) are dropped: they can never open.
+fn decode_custody(bytes: &[u8]) -> Option<([u8; 16], Vec<Wrap>)> {
+    let rest = bytes.strip_prefix(CUSTODY_MAGIC.as_slice())?;
+    let (&format, rest) = rest.split_first()?;
+    let (store_id, rest) = rest.split_first_chunk::<16>()?;
+    let (&count, mut rest) = rest.split_first()?;
+    if format != FORMAT {
+        return None;
+    }
+    let mut wraps = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        let (len, tail) = rest.split_first_chunk::<2>()?;
+        let (wrap, tail) = tail.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
+        if let Ok(w) = Wrap::decode(wrap) {
+            wraps.push(w);
+        }
+        rest = tail;
+    }
+    rest.is_empty().then_some((*store_id, wraps))
+}
+
+fn random16() -> [u8; 16] {
+    let mut out = [0u8; 16];
+    OsRng.fill_bytes(&mut out);
+    out
+}
+
+impl Home {
+    /// Creates a home in `dir` (created with mode 0700 if missing), unlocked by `passphrase`.
+    /// Returns the home and its recovery key, which is shown to the user once and stored
+    /// nowhere.
+    pub fn create(
+        dir: &Path,
+        passphrase: &Passphrase,
+        options: HomeOptions,
+    ) -> Result<(Home, RecoveryKey), StoreError> {
+        let (custody_path, db_path) = (dir.join(CUSTODY_FILE), dir.join(DB_FILE));
+        if custody_path.exists() || db_path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: dir.to_owned(),
+            });
+        }
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).map_err(|e| io_err(dir, &e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_err(dir, &e))?;
+        }
+        let backend: Arc<dyn Backend> = Arc::new(RedbBackend::create(&db_path)?);
+        Self::initialize(
+            backend,
+            CustodyStore::File(custody_path),
+            passphrase,
+            options,
+        )
+    }
+
+    /// Opens the home in `dir`. A wrong secret changes nothing on disk: only the key file is
+    /// read until a wrap opens.
+    pub fn open(dir: &Path, unlock: Unlock<'_>, options: HomeOptions) -> Result<Home, StoreError> {
+        let custody_path = dir.join(CUSTODY_FILE);
+        let bytes = match std::fs::read(&custody_path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound {
+                    path: dir.to_owned(),
+                });
+            }
+            Err(e) => return Err(io_err(&custody_path, &e)),
+        };
+        let (store_id, master, weak_kdf) = Self::unlock_custody(&bytes, unlock)?;
+        let backend: Arc<dyn Backend> = Arc::new(RedbBackend::open(&dir.join(DB_FILE))?);
+        Self::load(
+            backend,
+            CustodyStore::File(custody_path),
+            store_id,
+            master,
+            weak_kdf,
+            options,
+        )
+    }
+
+    /// Creates a home whose every byte, key file included, lives in `backend` (e.g. a
+    /// [`crate::backend::MemoryBackend`]).
+    pub fn create_in(
+        backend: Arc<dyn Backend>,
+        passphrase: &Passphrase,
+        options: HomeOptions,
+    ) -> Result<(Home, RecoveryKey), StoreError> {
+        if backend.get(Table::Meta, META_CUSTODY)?.is_some() {
+            return Err(StoreError::AlreadyExists {
+                path: PathBuf::new(),
+            });
+        }
+        Self::initialize(backend, CustodyStore::Backend, passphrase, options)
+    }
+
+    /// Opens a home made by [`Home::create_in`]. Reads only until a wrap opens.
+    pub fn open_in(
+        backend: Arc<dyn Backend>,
+        unlock: Unlock<'_>,
+        options: HomeOptions,
+    ) -> Result<Home, StoreError> {
+        let bytes =
+            backend
+                .get(Table::Meta, META_CUSTODY)?
+                .ok_or_else(|| StoreError::NotFound {
+                    path: PathBuf::new(),
+                })?;
+        let (store_id, master, weak_kdf) = Self::unlock_custody(&bytes, unlock)?;
+        Self::load(
+            backend,
+            CustodyStore::Backend,
+            store_id,
+            master,
+            weak_kdf,
+            options,
+        )
+    }
+
+    fn unlock_custody(
+        bytes: &[u8],
+        unlock: Unlock<'_>,
+    ) -> Result<([u8; 16], Key32, bool), StoreError> {
+        let (store_id, wraps) = decode_custody(bytes).ok_or(StoreError::Unlock)?;
+        let weak_kdf = wraps.iter().any(|w| matches!(w.kind, WrapKind::Passphrase { params, .. } if params.is_weaker_than_default()));
+        for wrap in &wraps {
+            let kek = match (wrap.kind, unlock) {
+                (WrapKind::Passphrase { params, salt }, Unlock::Passphrase(p)) => {
+                    custody::passphrase_kek(p, params, &salt)
+                }
+                (WrapKind::Recovery { salt }, Unlock::Recovery(r)) => {
+                    Some(custody::recovery_kek(r, &salt))
+                }
+                _ => None,
+            };
+            if let Some(master) = kek.and_then(|k| wrap.open(&store_id, &k)) {
+                return Ok((store_id, master, weak_kdf));
+            }
+        }
+        Err(StoreError::Unlock)
+    }
+
+    fn initialize(
+        backend: Arc<dyn Backend>,
+        custody: CustodyStore,
+        passphrase: &Passphrase,
+        options: HomeOptions,
+    ) -> Result<(Home, RecoveryKey), StoreError> {
+        if !options.kdf.is_within_bounds() {
+            return Err(StoreError::InvalidMetadata {
+                reason: "argon2 parameters out of bounds",
+            });
+        }
+        let store_id = random16();
+        let master = Key32::random(&mut OsRng);
+        let keys = MasterKeys::derive(&master, &store_id);
+        let identity_seed = SecretSeed::generate(&mut OsRng);
+        let recovery = RecoveryKey::generate(&mut OsRng);
+
+        let pass_salt = random16();
+        let kek = custody::passphrase_kek(passphrase, options.kdf, &pass_salt).ok_or(
+            StoreError::InvalidMetadata {
+                reason: "argon2 parameters out of bounds",
+            },
+        )?;
+        let pass_wrap = Wrap::seal(
+            &store_id,
+            WrapKind::Passphrase {
+                params: options.kdf,
+                salt: pass_salt,
+            },
+            &kek,
+            &master,
+            &mut OsRng,
+        );
+        let rec_salt = random16();
+        let rec_wrap = Wrap::seal(
+            &store_id,
+            WrapKind::Recovery { salt: rec_salt },
+            &custody::recovery_kek(&recovery, &rec_salt),
+            &master,
+            &mut OsRng,
+        );
+        let custody_bytes = encode_custody(&store_id, &[pass_wrap, rec_wrap]);
+
+        let mut batch = WriteBatch::new();
+        batch.put(Table::Meta, labels::META_HEADER, Self::header(&store_id));
+        let identity_aad = crypto::aad(&[labels::AAD_IDENTITY, &store_id]);
+        batch.put(
+            Table::Meta,
+            labels::META_IDENTITY,
+            crypto::seal(
+                &keys.meta,
+                &identity_aad,
+                identity_seed.expose_secret(),
+                &mut OsRng,
+            ),
+        );
+        match &custody {
+            CustodyStore::Backend => batch.put(Table::Meta, META_CUSTODY, custody_bytes.clone()),
+            CustodyStore::File(_) => {}
+        }
+        backend.commit(batch, Durability::Durable)?;
+        if let CustodyStore::File(path) = &custody {
+            // The key file is written last: a home without one is not yet created.
+            write_atomic(path, &custody_bytes)?;
+        }
+        let weak_kdf = options.kdf.is_weaker_than_default();
+        let home = Self::load(backend, custody, store_id, master, weak_kdf, options)?;
+        Ok((home, recovery))
+    }
+
+    fn header(store_id: &[u8; 16]) -> Vec<u8> {
+        let mut out = HEADER_MAGIC.to_vec();
+        out.push(FORMAT);
+        out.extend_from_slice(store_id);
+        out
+    }
+
+    fn load(
+        backend: Arc<dyn Backend>,
+        custody: CustodyStore,
+        store_id: [u8; 16],
+        master: Key32,
+        weak_kdf: bool,
+        options: HomeOptions,
+    ) -> Result<Home, StoreError> {
+        let header = backend.get(Table::Meta, labels::META_HEADER)?;
+        if header.as_deref() != Some(Self::header(&store_id).as_slice()) {
+            return Err(StoreError::Corrupt {
+                what: "header (database and key file belong to different homes)",
+            });
+        }
+        let keys = MasterKeys::derive(&master, &store_id);
+        let sealed =
+            backend
+                .get(Table::Meta, labels::META_IDENTITY)?
+                .ok_or(StoreError::Corrupt {
+                    what: "store identity missing",
+                })?;
+        let seed = crypto::open(
+            &keys.meta,
+            &crypto::aad(&[labels::AAD_IDENTITY, &store_id]),
+            &sealed,
+        )
+        .map_err(|_| StoreError::Corrupt {
+            what: "store identity",
+        })?;
+        let seed: [u8; 32] = seed
+            .as_slice()
+            .try_into()
+            .map_err(|_| StoreError::Corrupt {
+                what: "store identity",
+            })?;
+        let identity = Identity::from_seed(&SecretSeed::from_bytes(seed));
+        Ok(Home {
+            backend,
+            custody,
+            store_id,
+            master,
+            keys,
+            identity,
+            namespaces: RwLock::new(HashMap::new()),
+            write_lock: Mutex::new(()),
+            options,
+            weak_kdf,
+        })
+    }
+
+    /// The store's public identity (it signs the store's integrity roots).
+    #[must_use]
+    pub fn identity(&self) -> &PublicKey {
+        self.identity.public()
+    }
+
+    /// Whether any passphrase wrap uses Argon2 parameters weaker than [`KdfParams::DEFAULT`].
+    #[must_use]
+    pub fn has_weak_kdf(&self) -> bool {
+        self.weak_kdf
+    }
+
+    fn read_custody(&self) -> Result<Vec<Wrap>, StoreError> {
+        let bytes = match &self.custody {
+            CustodyStore::File(path) => std::fs::read(path).map_err(|e| io_err(path, &e))?,
+            CustodyStore::Backend => self
+                .backend
+                .get(Table::Meta, META_CUSTODY)?
+                .ok_or(StoreError::Corrupt { what: "key file" })?,
+        };
+        let (store_id, wraps) =
+            decode_custody(&bytes).ok_or(StoreError::Corrupt { what: "key file" })?;
+        if store_id != self.store_id {
+            return Err(StoreError::Corrupt { what: "key file" });
+        }
+        Ok(wraps)
+    }
+
+    fn write_custody(&self, wraps: &[Wrap]) -> Result<(), StoreError> {
+        let bytes = encode_custody(&self.store_id, wraps);
+        match &self.custody {
+            CustodyStore::File(path) => write_atomic(path, &bytes),
+            CustodyStore::Backend => {
+                let mut batch = WriteBatch::new();
+                batch.put(Table::Meta, META_CUSTODY, bytes);
+                Ok(self.backend.commit(batch, Durability::Durable)?)
+            }
+        }
+    }
+
+    /// Replaces every passphrase wrap with one under `new` (Argon2id with `params`). The old
+    /// passphrase stops working; the recovery key keeps working. The key file is replaced
+    /// atomically.
+    ///
+    /// A copy of the old key file, taken before the change, still opens with the old
+    /// passphrase: the master key is unchanged (master rotation is what revokes old copies).
+    pub fn change_passphrase(&self, new: &Passphrase, params: KdfParams) -> Result<(), StoreError> {
+        if !params.is_within_bounds() {
+            return Err(StoreError::InvalidMetadata {
+                reason: "argon2 parameters out of bounds",
+            });
+        }
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut wraps = self.read_custody()?;
+        wraps.retain(|w| !matches!(w.kind, WrapKind::Passphrase { .. }));
+        let salt = random16();
+        let kek =
+            custody::passphrase_kek(new, params, &salt).ok_or(StoreError::InvalidMetadata {
+                reason: "argon2 parameters out of bounds",
+            })?;
+        wraps.push(Wrap::seal(
+            &self.store_id,
+            WrapKind::Passphrase { params, salt },
+            &kek,
+            &self.master,
+            &mut OsRng,
+        ));
+        self.write_custody(&wraps)
+    }
+
+    /// Issues a new recovery key and removes the wraps of every earlier one.
+    pub fn rotate_recovery_key(&self) -> Result<RecoveryKey, StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut wraps = self.read_custody()?;
+        wraps.retain(|w| !matches!(w.kind, WrapKind::Recovery { .. }));
+        let recovery = RecoveryKey::generate(&mut OsRng);
+        let salt = random16();
+        wraps.push(Wrap::seal(
+            &self.store_id,
+            WrapKind::Recovery { salt },
+            &custody::recovery_kek(&recovery, &salt),
+            &self.master,
+            &mut OsRng,
+        ));
+        self.write_custody(&wraps)?;
+        Ok(recovery)
+    }
+
+    fn namespace_record_key(ns_id: &[u8; 16]) -> Vec<u8> {
+        [labels::META_NAMESPACE_PREFIX, ns_id.as_slice()].concat()
+    }
+
+    /// Loads a namespace's keys; with `create`, makes a new namespace key and returns the
+    /// metadata record to write with the batch that first uses it.
+    fn namespace(&self, ns: &str, create: bool) -> Result<Resolved, StoreError> {
+        let ns_id = self.keys.namespace_id(ns);
+        if let Some(n) = self
+            .namespaces
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&ns_id)
+        {
+            return Ok(Some((Arc::clone(n), None)));
+        }
+        let aad = crypto::aad(&[labels::AAD_NAMESPACE, &self.store_id, &ns_id]);
+        let (ns_key, pending) = match self
+            .backend
+            .get(Table::Meta, &Self::namespace_record_key(&ns_id))?
+        {
+            Some(sealed) => {
+                let plain = crypto::open(&self.keys.meta, &aad, &sealed).map_err(|_| {
+                    StoreError::Corrupt {
+                        what: "namespace record",
+                    }
+                })?;
+                let (key, name) = plain.split_first_chunk::<32>().ok_or(StoreError::Corrupt {
+                    what: "namespace record",
+                })?;
+                if name != ns.as_bytes() {
+                    return Err(StoreError::Corrupt {
+                        what: "namespace record",
+                    });
+                }
+                (Key32::from_bytes(*key), None)
+            }
+            None if create => {
+                let key = Key32::random(&mut OsRng);
+                let plain = Zeroizing::new([key.as_bytes().as_slice(), ns.as_bytes()].concat());
+                (
+                    key,
+                    Some(crypto::seal(&self.keys.meta, &aad, &plain, &mut OsRng)),
+                )
+            }
+            None => return Ok(None),
+        };
+        let namespace = Arc::new(Namespace {
+            id: ns_id,
+            keys: NamespaceKeys::derive(&ns_key, &self.store_id, &ns_id),
+        });
+        if pending.is_none() {
+            self.namespaces
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(ns_id, Arc::clone(&namespace));
+        }
+        Ok(Some((namespace, pending)))
+    }
+
+    fn record_key(ns: &Namespace, key_id: &[u8; 32]) -> Vec<u8> {
+        [ns.id.as_slice(), key_id.as_slice()].concat()
+    }
+
+    fn integrity(ns: &str, key: &str) -> StoreError {
+        StoreError::Integrity {
+            namespace: ns.to_owned(),
+            key: key.to_owned(),
+        }
+    }
+
+    /// Writes `value` under (`ns`, `key`) durably, with default options. Returns the new version.
+    pub fn put(&self, ns: &str, key: &str, value: &[u8]) -> Result<u64, StoreError> {
+        self.put_with(ns, key, value, EntryOptions::default(), Durability::Durable)
+    }
+
+    /// Writes `value` under (`ns`, `key`) with `options` and `durability`.
+    pub fn put_with(
+        &self,
+        ns: &str,
+        key: &str,
+        value: &[u8],
+        options: EntryOptions,
+        durability: Durability,
+    ) -> Result<u64, StoreError> {
+        let mut batch = Batch::new();
+        batch.put(ns, key, value, options);
+        match self.apply(batch, durability)?.first() {
+            Some(Applied::Put { version }) => Ok(*version),
+            _ => Err(StoreError::Corrupt {
+                what: "batch result",
+            }),
+        }
+    }
+
+    /// Deletes (`ns`, `key`) durably; `true` if a live entry was there. The version keeps
+    /// counting (a tombstone remains), so an old copy can never come back as current.
+    pub fn delete(&self, ns: &str, key: &str) -> Result<bool, StoreError> {
+        let mut batch = Batch::new();
+        batch.delete(ns, key);
+        match self.apply(batch, Durability::Durable)?.first() {
+            Some(Applied::Delete { existed }) => Ok(*existed),
+            _ => Err(StoreError::Corrupt {
+                what: "batch result",
+            }),
+        }
+    }
+
+    /// Applies every write of `batch` atomically, in order. Everything is validated before
+    /// anything is written; on error nothing is applied.
+    pub fn apply(&self, batch: Batch, durability: Durability) -> Result<Vec<Applied>, StoreError> {
+        for op in &batch.ops {
+            match op {
+                BatchOp::Put {
+                    ns,
+                    key,
+                    value,
+                    options,
+                } => {
+                    validate_namespace(ns)?;
+                    validate_key(key)?;
+                    validate_value(value)?;
+                    options.validate()?;
+                }
+                BatchOp::Delete { ns, key } => {
+                    validate_namespace(ns)?;
+                    validate_key(key)?;
+                }
+            }
+        }
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let now = self.options.clock.now();
+        let mut writes = WriteBatch::new();
+        let mut new_namespaces: HashMap<[u8; 16], Arc<Namespace>> = HashMap::new();
+        let mut latest: Versions = HashMap::new();
+        let mut results = Vec::with_capacity(batch.ops.len());
+        for op in &batch.ops {
+            let (ns, key) = match op {
+                BatchOp::Put { ns, key, .. } | BatchOp::Delete { ns, key } => {
+                    (ns.as_str(), key.as_str())
+                }
+            };
+            let is_put = matches!(op, BatchOp::Put { .. });
+            let ns_id = self.keys.namespace_id(ns);
+            let namespace = match new_namespaces.get(&ns_id) {
+                Some(n) => Some(Arc::clone(n)),
+                None => match self.namespace(ns, is_put)? {
+                    Some((n, Some(record))) => {
+                        writes.put(Table::Meta, Self::namespace_record_key(&ns_id), record);
+                        new_namespaces.insert(ns_id, Arc::clone(&n));
+                        Some(n)
+                    }
+                    Some((n, None)) => Some(n),
+                    None => None,
+                },
+            };
+            let Some(namespace) = namespace else {
+                // Delete in a namespace that does not exist.
+                results.push(Applied::Delete { existed: false });
+                continue;
+            };
+            let key_id = namespace.keys.key_id(key);
+            let (old_version, created) = match latest.get(&(ns_id, key_id)) {
+                Some(&state) => state,
+                None => self.current_state(&namespace, &key_id, ns, key)?,
+            };
+            let version = old_version
+                .checked_add(1)
+                .ok_or_else(|| Self::integrity(ns, key))?;
+            let row = Self::record_key(&namespace, &key_id);
+            match op {
+                BatchOp::Put { value, options, .. } => {
+                    let meta = Metadata {
+                        content_type: options.content_type.clone(),
+                        tags: options.tags.clone(),
+                        created: created.unwrap_or(now),
+                        updated: now,
+                        expires: options.ttl.and_then(|ttl| now.checked_add(ttl)),
+                    };
+                    let binding = Binding {
+                        store_id: &self.store_id,
+                        ns_id: &ns_id,
+                        key_id: &key_id,
+                        version,
+                    };
+                    let record_key = namespace.keys.record_key(&key_id, version);
+                    writes.put(
+                        Table::Records,
+                        row,
+                        record::seal_live(&record_key, binding, key, &meta, value, &mut OsRng),
+                    );
+                    latest.insert((ns_id, key_id), (version, Some(meta.created)));
+                    results.push(Applied::Put { version });
+                }
+                BatchOp::Delete { .. } => {
+                    let existed = created.is_some();
+                    if existed {
+                        writes.put(Table::Records, row, record::encode_tombstone(version));
+                        latest.insert((ns_id, key_id), (version, None));
+                    }
+                    results.push(Applied::Delete { existed });
+                }
+            }
+        }
+        if !writes.is_empty() {
+            self.backend.commit(writes, durability)?;
+        }
+        let mut cache = self
+            .namespaces
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        cache.extend(new_namespaces);
+        Ok(results)
+    }
+
+    /// The stored version of an entry and, if it is live, its creation time.
+    fn current_state(
+        &self,
+        ns: &Namespace,
+        key_id: &[u8; 32],
+        ns_name: &str,
+        key: &str,
+    ) -> Result<(u64, Option<Timestamp>), StoreError> {
+        let Some(bytes) = self
+            .backend
+            .get(Table::Records, &Self::record_key(ns, key_id))?
+        else {
+            return Ok((0, None));
+        };
+        match record::decode(&bytes).map_err(|_| Self::integrity(ns_name, key))? {
+            RawRecord::Tombstone { version } => Ok((version, None)),
+            RawRecord::Live { version, meta, .. } => {
+                let binding = Binding {
+                    store_id: &self.store_id,
+                    ns_id: &ns.id,
+                    key_id,
+                    version,
+                };
+                let (name, metadata) =
+                    record::open_meta(&ns.keys.record_key(key_id, version), binding, meta)
+                        .map_err(|_| Self::integrity(ns_name, key))?;
+                if name != key {
+                    return Err(Self::integrity(ns_name, key));
+                }
+                Ok((version, Some(metadata.created)))
+            }
+        }
+    }
+
+    fn read(&self, ns: &str, key: &str, with_value: bool) -> Result<Option<Entry>, StoreError> {
+        validate_namespace(ns)?;
+        validate_key(key)?;
+        let Some((namespace, _)) = self.namespace(ns, false)? else {
+            return Ok(None);
+        };
+        let key_id = namespace.keys.key_id(key);
+        let Some(bytes) = self
+            .backend
+            .get(Table::Records, &Self::record_key(&namespace, &key_id))?
+        else {
+            return Ok(None);
+        };
+        let (version, meta, value) =
+            match record::decode(&bytes).map_err(|_| Self::integrity(ns, key))? {
+                RawRecord::Tombstone { .. } => return Ok(None),
+                RawRecord::Live {
+                    version,
+                    meta,
+                    value,
+                } => (version, meta, value),
+            };
+        let binding = Binding {
+            store_id: &self.store_id,
+            ns_id: &namespace.id,
+            key_id: &key_id,
+            version,
+        };
+        let record_key = namespace.keys.record_key(&key_id, version);
+        let (name, metadata) =
+            record::open_meta(&record_key, binding, meta).map_err(|_| Self::integrity(ns, key))?;
+        if name != key {
+            return Err(Self::integrity(ns, key));
+        }
+        if metadata
+            .expires
+            .is_some_and(|e| e <= self.options.clock.now())
+        {
+            return Ok(None);
+        }
+        let value = if with_value {
+            record::open_value(&record_key, binding, value).map_err(|_| Self::integrity(ns, key))?
+        } else {
+            Zeroizing::new(Vec::new())
+        };
+        Ok(Some(Entry {
+            value,
+            metadata,
+            version,
+        }))
+    }
+
+    /// The entry under (`ns`, `key`), or `None` if absent, deleted or expired.
+    pub fn get(&self, ns: &str, key: &str) -> Result<Option<Entry>, StoreError> {
+        self.read(ns, key, true)
+    }
+
+    /// Whether a live, unexpired entry is under (`ns`, `key`) (its value is not decrypted).
+    pub fn exists(&self, ns: &str, key: &str) -> Result<bool, StoreError> {
+        Ok(self.read(ns, key, false)?.is_some())
+    }
+
+    /// The names of the live, unexpired entries of `ns`, in ascending byte order. Only the
+    /// small name sections are decrypted. A record that fails authentication fails the call.
+    pub fn list(&self, ns: &str) -> Result<Vec<String>, StoreError> {
+        validate_namespace(ns)?;
+        let Some((namespace, _)) = self.namespace(ns, false)? else {
+            return Ok(Vec::new());
+        };
+        let now = self.options.clock.now();
+        let mut names = Vec::new();
+        for (row, bytes) in self.backend.scan_prefix(Table::Records, &namespace.id)? {
+            let key_id: [u8; 32] = row
+                .get(16..)
+                .and_then(|k| k.try_into().ok())
+                .ok_or(StoreError::Corrupt { what: "record key" })?;
+            let unnamed = || Self::integrity(ns, &format!("#{}", hex_encode(&key_id)));
+            let RawRecord::Live { version, meta, .. } =
+                record::decode(&bytes).map_err(|_| unnamed())?
+            else {
+                continue;
+            };
+            let binding = Binding {
+                store_id: &self.store_id,
+                ns_id: &namespace.id,
+                key_id: &key_id,
+                version,
+            };
+            let (name, metadata) =
+                record::open_meta(&namespace.keys.record_key(&key_id, version), binding, meta)
+                    .map_err(|_| unnamed())?;
+            if namespace.keys.key_id(&name) != key_id {
+                return Err(unnamed());
+            }
+            if metadata.expires.is_none_or(|e| e > now) {
+                names.push(name);
+            }
+        }
+        names.sort_unstable();
+        Ok(names)
+    }
+}
+
+impl StateStore for Home {
+    fn put(&self, ns: &str, key: &str, value: &[u8]) -> Result<(), StateError> {
+        Home::put(self, ns, key, value)
+            .map(|_| ())
+            .map_err(StateError::from)
+    }
+
+    fn get(&self, ns: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StateError> {
+        Ok(Home::get(self, ns, key)?.map(|e| e.value))
+    }
+
+    fn delete(&self, ns: &str, key: &str) -> Result<bool, StateError> {
+        Ok(Home::delete(self, ns, key)?)
+    }
+
+    fn list(&self, ns: &str) -> Result<Vec<String>, StateError> {
+        Ok(Home::list(self, ns)?)
+    }
+}

@@ -1,0 +1,61 @@
+//! Every domain label of the store, in one place: HKDF `info` strings, AEAD associated-data
+//! tags and the keys of the metadata table. A label is never reused for another purpose, and
+//! each one names the format version, so a future format cannot be confused with this one.
+
+/// HKDF-SHA256 `info` for the key that derives namespace ids (`HMAC(key, namespace)`).
+pub(crate) const HKDF_NAMESPACE_ID: &[u8] = b"sanctuary-store/v1/hkdf/namespace-id";
+/// HKDF-SHA256 `info` for the key that encrypts store metadata (namespace keys, the identity).
+pub(crate) const HKDF_META_KEY: &[u8] = b"sanctuary-store/v1/hkdf/meta-key";
+/// HKDF-SHA256 `info` for a namespace's key-id (HMAC) key.
+pub(crate) const HKDF_KEY_ID: &[u8] = b"sanctuary-store/v1/hkdf/key-id";
+/// HKDF-SHA256 `info` prefix for a per-record encryption key (followed by key id and version).
+pub(crate) const HKDF_RECORD_KEY: &[u8] = b"sanctuary-store/v1/hkdf/record-key";
+/// HKDF-SHA256 `info` for the key-encryption key of a recovery-key wrap.
+pub(crate) const HKDF_RECOVERY_KEK: &[u8] = b"sanctuary-store/v1/hkdf/recovery-kek";
+
+/// AEAD associated data: a wrap of the master key.
+pub(crate) const AAD_WRAP: &[u8] = b"sanctuary-store/v1/aad/wrap";
+/// AEAD associated data: a namespace record (name and key) in the metadata table.
+pub(crate) const AAD_NAMESPACE: &[u8] = b"sanctuary-store/v1/aad/namespace";
+/// AEAD associated data: the store identity's seed.
+pub(crate) const AAD_IDENTITY: &[u8] = b"sanctuary-store/v1/aad/identity";
+/// AEAD associated data: the name-and-metadata section of an entry.
+pub(crate) const AAD_RECORD_META: &[u8] = b"sanctuary-store/v1/aad/record-meta";
+/// AEAD associated data: the value section of an entry.
+pub(crate) const AAD_RECORD_VALUE: &[u8] = b"sanctuary-store/v1/aad/record-value";
+
+/// Metadata table: the store header (format version and store id).
+pub(crate) const META_HEADER: &[u8] = b"header";
+/// Metadata table: prefix of namespace records (followed by the 16-byte namespace id).
+pub(crate) const META_NAMESPACE_PREFIX: &[u8] = b"ns/";
+/// Metadata table: the encrypted seed of the store identity.
+pub(crate) const META_IDENTITY: &[u8] = b"identity";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn labels_are_distinct() {
+        let all: &[&[u8]] = &[
+            super::HKDF_NAMESPACE_ID,
+            super::HKDF_META_KEY,
+            super::HKDF_KEY_ID,
+            super::HKDF_RECORD_KEY,
+            super::HKDF_RECOVERY_KEK,
+            super::AAD_WRAP,
+            super::AAD_NAMESPACE,
+            super::AAD_IDENTITY,
+            super::AAD_RECORD_META,
+            super::AAD_RECORD_VALUE,
+        ];
+        let mut sorted = all.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), all.len());
+        // No label is a prefix of another, so label ‖ data is unambiguous.
+        for a in all {
+            for b in all {
+                assert!(a == b || !b.starts_with(a), "{:?} prefixes {:?}", a, b);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! # sanctuary-store
+//!
+//! Sanctuary's L1: everything the agent knows, encrypted at rest in a *home* directory.
+//!
+//! ```
+//! use sanctuary_store::{Home, HomeOptions, KdfParams, Passphrase, RecoveryKey, Unlock};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let home_dir = dir.path().join("agent-home");
+//! // KdfParams::DEFAULT (Argon2id, 64 MiB, t = 3, p = 4) is the default; the doc test uses
+//! // the cheap test setting so it runs fast.
+//! let options = HomeOptions { kdf: KdfParams::dangerous_fast_for_tests(), ..HomeOptions::default() };
+//!
+//! let passphrase = Passphrase::new("correct horse battery staple")?;
+//! let (home, recovery) = Home::create(&home_dir, &passphrase, options.clone())?;
+//! let shown_once = recovery.to_display_string(); // give this to the user, store it nowhere
+//! home.put("memory", "favourite-colour", b"blue")?;
+//! drop(home);
+//!
+//! // Later: open with either secret.
+//! let home = Home::open(&home_dir, Unlock::Passphrase(&passphrase), options.clone())?;
+//! assert_eq!(home.get("memory", "favourite-colour")?.unwrap().value.as_slice(), b"blue");
+//! let recovery = RecoveryKey::parse(&shown_once)?;
+//! drop(home);
+//! let home = Home::open(&home_dir, Unlock::Recovery(&recovery), options)?;
+//! assert_eq!(home.list("memory")?, vec!["favourite-colour".to_owned()]);
+//! assert!(home.delete("memory", "favourite-colour")?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A [`Home`] also implements [`sanctuary_core::state::StateStore`], so every other layer can
+//! persist through it without knowing it is encrypted.
+//!
+//! # What is on disk
+//!
+//! A home directory (mode 0700) holds two files (mode 0600):
+//!
+//! - `custody.bin`, the key file: the store id and the *wraps* of the master key, one per
+//!   passphrase and one per recovery key. Opening reads only this file until a wrap opens, so a
+//!   wrong secret changes nothing on disk. Argon2 parameters read from it are bounded
+//!   ([`KdfParams::MIN`]..=[`KdfParams::MAX`]), so a tampered file cannot make opening hang.
+//! - `store.redb`, the database ([`backend::RedbBackend`], crash-safe): a header with the
+//!   store id, the store identity's seed and one record per namespace (each sealed under a key
+//!   derived from the master), and one record per entry, keyed by
+//!   `namespace id ‖ key id`.
+//!
+//! Namespace ids are `HMAC(K_nsid, namespace)` and key ids `HMAC(K_kid, key name)`, so no name
+//! appears on disk; names travel encrypted inside the records. Nothing derived from a value
+//! without a key (no bare hash) is stored. Entry versions and record lengths are visible.
+//!
+//! # Keys
+//!
+//! ```text
+//! master key M (32 random bytes; on disk only as wraps: AES-256-GCM under
+//! │   Argon2id(passphrase) or HKDF(recovery key); AAD = label ‖ store id ‖ wrap header)
+//! ├─ K_nsid = HKDF(M, salt = store id, "namespace-id")
+//! └─ K_meta = HKDF(M, salt = store id, "meta-key")  seals namespace records and the identity
+//!      namespace key N (32 random bytes per namespace, sealed under K_meta)
+//!      ├─ K_kid = HKDF(N, salt = store id ‖ ns id, "key-id")
+//!      └─ P_rec = HKDF(N, salt = store id ‖ ns id, "record-key")
+//!           record key K(id, v) = HKDF-Expand(P_rec, "record-key" ‖ key id ‖ version)
+//! ```
+//!
+//! Every label lives in one module (`labels`), each naming the format version.
+//!
+//! # Nonce uniqueness
+//!
+//! AES-GCM fails badly if a (key, nonce) pair repeats. Each record is sealed under its own key
+//! `K(id, v)`, derived from the entry's key id and version, with fresh random 96-bit nonces (two
+//! per record: name-and-metadata, and value). A record key seals more than one record only if
+//! the same version of the same entry is written twice, which happens only when a write did
+//! not commit (a crash or an error) and is retried. Even then the nonces are independent random
+//! 96-bit values: two seals collide with probability 2^-96, far inside the 2^-32 bound NIST SP
+//! 800-38D §8.3 sets for random nonces. Keys that seal many messages (K_meta, the wrap KEKs)
+//! seal one message per namespace or wrap change: many orders of magnitude below 2^32.
+//!
+//! # Associated data
+//!
+//! Each sealed section binds `label ‖ store id ‖ namespace id ‖ key id ‖ version ‖ kind`, so a
+//! record copied onto another key, namespace, version or store fails to open
+//! ([`StoreError::Integrity`], naming the entry), and the two sections of a record cannot be
+//! exchanged.
+//!
+//! # Not yet covered
+//!
+//! This release authenticates every record but does not yet keep a signed integrity tree:
+//! a record *removed* behind the store's back reads as absent, and an *older version of an
+//! entry* written back over the current one opens as that older version. The signed Merkle
+//! root with its epoch, the audit log, namespace drop (crypto-shredding), export/import and
+//! master-key rotation are the next steps of this crate.
+//!
+//! # Threat model
+//!
+//! Against someone who reads or writes the home while the agent is stopped: no value, key name
+//! or namespace name can be learned, and any altered or swapped record is refused. Out of
+//! scope: code running as the user while the home is open (it can read the keys from memory).
+//! A copy of the key file taken before a passphrase change still opens with the old
+//! passphrase; only master-key rotation revokes old copies.
+
+#![forbid(unsafe_code)]
+
+pub mod backend;
+mod crypto;
+mod custody;
+mod error;
+mod home;
+mod keys;
+mod labels;
+mod record;
+
+pub use custody::{CustodyError, KdfParams, Passphrase, RecoveryKey};
+pub use error::StoreError;
+pub use home::{
+    Applied, Batch, CUSTODY_FILE, DB_FILE, Entry, EntryOptions, Home, HomeOptions, Unlock,
+};
+pub use record::{MAX_CONTENT_TYPE_LEN, MAX_TAG_LEN, MAX_TAGS, Metadata};
