@@ -77,6 +77,18 @@ pub(crate) fn hmac(key: &Key32, data: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// Checks an HMAC-SHA256 tag in constant time.
+pub(crate) fn hmac_verify(key: &Key32, data: &[&[u8]], tag: &[u8]) -> bool {
+    let mut block = Zeroizing::new([0u8; 64]);
+    let (head, _) = block.split_at_mut(32);
+    head.copy_from_slice(key.as_bytes());
+    let mut mac = <Hmac<Sha256> as KeyInit>::new(block.as_ref().into());
+    for part in data {
+        mac.update(part);
+    }
+    mac.verify_slice(tag).is_ok()
+}
+
 /// AES-256-GCM with a fresh random nonce: returns `nonce ‖ ciphertext ‖ tag`.
 pub(crate) fn seal(
     key: &Key32,

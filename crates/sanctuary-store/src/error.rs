@@ -49,6 +49,24 @@ pub enum StoreError {
         /// The entry's name.
         key: String,
     },
+    /// An older version of the entry was written back over the current one.
+    #[error("entry {key:?} in namespace {namespace:?} was rolled back to an older version")]
+    Rollback {
+        /// The namespace.
+        namespace: String,
+        /// The entry's name.
+        key: String,
+    },
+    /// The whole home is older than, or forked from, the anchor the caller kept.
+    #[error(
+        "the home is at epoch {found}, older than or forked from the anchor at epoch {anchored}"
+    )]
+    HomeRollback {
+        /// The epoch found on disk.
+        found: u64,
+        /// The anchor's epoch.
+        anchored: u64,
+    },
     /// Store metadata (header, namespace record, identity) failed authentication or is
     /// malformed.
     #[error("store metadata failed its integrity check: {what}")]
@@ -73,7 +91,10 @@ impl From<StoreError> for StateError {
     fn from(err: StoreError) -> StateError {
         match err {
             StoreError::Invalid(inner) => inner,
-            StoreError::Integrity { .. } | StoreError::Corrupt { .. } => StateError::Integrity,
+            StoreError::Integrity { .. }
+            | StoreError::Rollback { .. }
+            | StoreError::HomeRollback { .. }
+            | StoreError::Corrupt { .. } => StateError::Integrity,
             other => StateError::Backend {
                 reason: other.to_string(),
             },

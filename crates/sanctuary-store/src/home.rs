@@ -4,12 +4,15 @@ use crate::backend::{Backend, Durability, RedbBackend, Table, WriteBatch};
 use crate::crypto::{self, Key32};
 use crate::custody::{self, KdfParams, Passphrase, RecoveryKey, Wrap, WrapKind};
 use crate::error::StoreError;
+use crate::integrity::{self, Integrity, LeafRow, SignedStatement, Statement};
 use crate::keys::{MasterKeys, NamespaceKeys};
 use crate::labels;
+use crate::merkle::{self, Hash};
 use crate::record::{self, Binding, Metadata, RawRecord};
 use rand_core::{OsRng, RngCore};
+use sanctuary_core::digest::Digest;
 use sanctuary_core::encoding::hex_encode;
-use sanctuary_core::identity::{Identity, PublicKey, SecretSeed};
+use sanctuary_core::identity::{Identity, PublicKey, SecretSeed, Signature};
 use sanctuary_core::state::{
     StateError, StateStore, validate_key, validate_namespace, validate_value,
 };
@@ -39,6 +42,9 @@ pub struct HomeOptions {
     pub kdf: KdfParams,
     /// The clock used for entry times and time-to-live.
     pub clock: Arc<dyn Clock>,
+    /// An anchor kept from an earlier session ([`Home::anchor`]): opening fails with
+    /// [`StoreError::HomeRollback`] if the home on disk is older than it, or has forked from it.
+    pub anchor: Option<Anchor>,
 }
 
 impl Default for HomeOptions {
@@ -46,6 +52,7 @@ impl Default for HomeOptions {
         HomeOptions {
             kdf: KdfParams::DEFAULT,
             clock: Arc::new(SystemClock),
+            anchor: None,
         }
     }
 }
@@ -232,6 +239,7 @@ pub struct Home {
     write_lock: Mutex<()>,
     options: HomeOptions,
     weak_kdf: bool,
+    integrity: RwLock<Integrity>,
 }
 
 impl fmt::Debug for Home {
@@ -487,6 +495,23 @@ impl Home {
 
         let mut batch = WriteBatch::new();
         batch.put(Table::Meta, labels::META_HEADER, Self::header(&store_id));
+        let empty_root = Integrity::default().store_root(&store_id);
+        batch.put(
+            Table::Meta,
+            labels::META_STATEMENT,
+            Statement {
+                epoch: 0,
+                root: empty_root,
+            }
+            .encode(&store_id, &keys.root_mac),
+        );
+        let identity_for_root = Identity::from_seed(&identity_seed);
+        let signed = SignedStatement::sign(&identity_for_root, &store_id, 0, empty_root).ok_or(
+            StoreError::Corrupt {
+                what: "signing the store root",
+            },
+        )?;
+        batch.put(Table::Meta, labels::META_SIGNED, signed.encode());
         let identity_aad = crypto::aad(&[labels::AAD_IDENTITY, &store_id]);
         batch.put(
             Table::Meta,
@@ -555,6 +580,28 @@ impl Home {
                 what: "store identity",
             })?;
         let identity = Identity::from_seed(&SecretSeed::from_bytes(seed));
+        let integrity = Integrity::load(
+            backend.as_ref(),
+            &store_id,
+            &keys.root_mac,
+            identity.public(),
+        )?;
+        if let Some(anchor) = &options.anchor {
+            if anchor.store_id != store_id {
+                return Err(StoreError::Corrupt {
+                    what: "the anchor belongs to another home",
+                });
+            }
+            let root = integrity.store_root(&store_id);
+            if integrity.epoch < anchor.epoch
+                || (integrity.epoch == anchor.epoch && root != *anchor.root.as_bytes())
+            {
+                return Err(StoreError::HomeRollback {
+                    found: integrity.epoch,
+                    anchored: anchor.epoch,
+                });
+            }
+        }
         Ok(Home {
             backend,
             custody,
@@ -566,6 +613,7 @@ impl Home {
             write_lock: Mutex::new(()),
             options,
             weak_kdf,
+            integrity: RwLock::new(integrity),
         })
     }
 
@@ -723,12 +771,108 @@ impl Home {
         Ok(Some((namespace, pending)))
     }
 
-    fn record_key(ns: &Namespace, key_id: &[u8; 32]) -> Vec<u8> {
-        [ns.id.as_slice(), key_id.as_slice()].concat()
+    fn record_row(ns_id: &[u8; 16], key_id: &[u8; 32]) -> Vec<u8> {
+        [ns_id.as_slice(), key_id.as_slice()].concat()
     }
 
     fn integrity(ns: &str, key: &str) -> StoreError {
         StoreError::Integrity {
+            namespace: ns.to_owned(),
+            key: key.to_owned(),
+        }
+    }
+
+    fn unnamed(ns: &str, key_id: &[u8; 32]) -> StoreError {
+        Self::integrity(ns, &format!("#{}", hex_encode(key_id)))
+    }
+
+    fn read_integrity(&self) -> Result<std::sync::RwLockReadGuard<'_, Integrity>, StoreError> {
+        let guard = self
+            .integrity
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        match guard.taint {
+            Some(what) => Err(StoreError::Corrupt { what }),
+            None => Ok(guard),
+        }
+    }
+
+    /// Checks a stored record against its leaf in the tree: the slot, key id and digest must
+    /// match; an older version than the leaf's is a rollback.
+    fn check_record<'b>(
+        tree: &integrity::NsTree,
+        slot: u64,
+        key_id: &[u8; 32],
+        bytes: &'b [u8],
+        error: impl Fn() -> StoreError,
+        rollback: impl Fn() -> StoreError,
+    ) -> Result<RawRecord<'b>, StoreError> {
+        let raw = record::decode(bytes).map_err(|_| error())?;
+        let (version, record_slot) = raw.version_and_slot();
+        let index = usize::try_from(slot).map_err(|_| error())?;
+        let (leaf_key_id, leaf_version) = *tree.entries.get(index).ok_or_else(&error)?;
+        if record_slot != slot || leaf_key_id != *key_id {
+            return Err(error());
+        }
+        if tree.tree.leaf(index) == Some(&integrity::leaf(key_id, version, bytes)) {
+            return Ok(raw);
+        }
+        if version < leaf_version {
+            return Err(rollback());
+        }
+        Err(error())
+    }
+
+    /// The current version, creation time (if live) and slot of an entry, checked against
+    /// the tree.
+    fn current_state(
+        &self,
+        tree: Option<&integrity::NsTree>,
+        namespace: &Namespace,
+        key_id: &[u8; 32],
+        ns: &str,
+        key: &str,
+    ) -> Result<(u64, Option<Timestamp>, Option<u64>), StoreError> {
+        let slot = tree.and_then(|t| t.slots.get(key_id).copied());
+        let bytes = self
+            .backend
+            .get(Table::Records, &Self::record_row(&namespace.id, key_id))?;
+        let (tree, slot, bytes) = match (tree, slot, bytes) {
+            (_, None, None) => return Ok((0, None, None)),
+            (Some(t), Some(s), Some(b)) => (t, s, b),
+            _ => return Err(Self::integrity(ns, key)),
+        };
+        let raw = Self::check_record(
+            tree,
+            slot,
+            key_id,
+            &bytes,
+            || Self::integrity(ns, key),
+            || Self::rollback(ns, key),
+        )?;
+        match raw {
+            RawRecord::Tombstone { version, .. } => Ok((version, None, Some(slot))),
+            RawRecord::Live { version, meta, .. } => {
+                let binding = Binding {
+                    store_id: &self.store_id,
+                    ns_id: &namespace.id,
+                    key_id,
+                    version,
+                    slot,
+                };
+                let (name, metadata) =
+                    record::open_meta(&namespace.keys.record_key(key_id, version), binding, meta)
+                        .map_err(|_| Self::integrity(ns, key))?;
+                if name != key {
+                    return Err(Self::integrity(ns, key));
+                }
+                Ok((version, Some(metadata.created), Some(slot)))
+            }
+        }
+    }
+
+    fn rollback(ns: &str, key: &str) -> StoreError {
+        StoreError::Rollback {
             namespace: ns.to_owned(),
             key: key.to_owned(),
         }
@@ -772,7 +916,8 @@ impl Home {
     }
 
     /// Applies every write of `batch` atomically, in order. Everything is validated before
-    /// anything is written; on error nothing is applied.
+    /// anything is written; on error nothing is applied. Every commit advances the store
+    /// epoch; a durable commit also signs the new root.
     pub fn apply(&self, batch: Batch, durability: Durability) -> Result<Vec<Applied>, StoreError> {
         for op in &batch.ops {
             match op {
@@ -797,11 +942,68 @@ impl Home {
             .write_lock
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self
+            .integrity
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(what) = state.taint {
+            return Err(StoreError::Corrupt { what });
+        }
+        let mut staged = Staged::default();
+        if let Err(e) = self.stage(&batch, &mut state, &mut staged) {
+            staged.undo(&mut state);
+            return Err(e);
+        }
+        if staged.writes.is_empty() {
+            return Ok(staged.results);
+        }
+        let epoch = state.epoch + 1;
+        let root = state.store_root(&self.store_id);
+        staged.writes.put(
+            Table::Meta,
+            labels::META_STATEMENT,
+            Statement { epoch, root }.encode(&self.store_id, &self.keys.root_mac),
+        );
+        let sign = durability == Durability::Durable;
+        if sign {
+            let Some(signed) = SignedStatement::sign(&self.identity, &self.store_id, epoch, root)
+            else {
+                staged.undo(&mut state);
+                return Err(StoreError::Corrupt {
+                    what: "signing the store root",
+                });
+            };
+            staged
+                .writes
+                .put(Table::Meta, labels::META_SIGNED, signed.encode());
+        }
+        let writes = std::mem::take(&mut staged.writes);
+        if let Err(e) = self.backend.commit(writes, durability) {
+            staged.undo(&mut state);
+            return Err(e.into());
+        }
+        state.epoch = epoch;
+        if sign {
+            state.signed_epoch = epoch;
+        }
+        self.namespaces
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(std::mem::take(&mut staged.new_namespaces));
+        Ok(staged.results)
+    }
+
+    /// Stages every operation of a batch: record and tree-row writes, and the in-memory tree
+    /// updates (recorded in `staged.undo` so a failure can revert them).
+    fn stage(
+        &self,
+        batch: &Batch,
+        state: &mut Integrity,
+        staged: &mut Staged,
+    ) -> Result<(), StoreError> {
         let now = self.options.clock.now();
-        let mut writes = WriteBatch::new();
-        let mut new_namespaces: HashMap<[u8; 16], Arc<Namespace>> = HashMap::new();
+        // (ns id, key id) → (latest version, creation time if live) within this batch.
         let mut latest: Versions = HashMap::new();
-        let mut results = Vec::with_capacity(batch.ops.len());
         for op in &batch.ops {
             let (ns, key) = match op {
                 BatchOp::Put { ns, key, .. } | BatchOp::Delete { ns, key } => {
@@ -810,12 +1012,14 @@ impl Home {
             };
             let is_put = matches!(op, BatchOp::Put { .. });
             let ns_id = self.keys.namespace_id(ns);
-            let namespace = match new_namespaces.get(&ns_id) {
+            let namespace = match staged.new_namespaces.get(&ns_id) {
                 Some(n) => Some(Arc::clone(n)),
                 None => match self.namespace(ns, is_put)? {
                     Some((n, Some(record))) => {
-                        writes.put(Table::Meta, Self::namespace_record_key(&ns_id), record);
-                        new_namespaces.insert(ns_id, Arc::clone(&n));
+                        staged
+                            .writes
+                            .put(Table::Meta, Self::namespace_record_key(&ns_id), record);
+                        staged.new_namespaces.insert(ns_id, Arc::clone(&n));
                         Some(n)
                     }
                     Some((n, None)) => Some(n),
@@ -823,20 +1027,32 @@ impl Home {
                 },
             };
             let Some(namespace) = namespace else {
-                // Delete in a namespace that does not exist.
-                results.push(Applied::Delete { existed: false });
+                staged.results.push(Applied::Delete { existed: false });
                 continue;
             };
             let key_id = namespace.keys.key_id(key);
-            let (old_version, created) = match latest.get(&(ns_id, key_id)) {
-                Some(&state) => state,
-                None => self.current_state(&namespace, &key_id, ns, key)?,
+            let (old_version, created, slot) = match latest.get(&(ns_id, key_id)) {
+                Some(&(version, created)) => {
+                    let slot = state
+                        .trees
+                        .get(&ns_id)
+                        .and_then(|t| t.slots.get(&key_id).copied());
+                    (version, created, slot)
+                }
+                None => {
+                    self.current_state(state.trees.get(&ns_id), &namespace, &key_id, ns, key)?
+                }
             };
+            if !is_put && created.is_none() {
+                staged.results.push(Applied::Delete { existed: false });
+                continue;
+            }
             let version = old_version
                 .checked_add(1)
                 .ok_or_else(|| Self::integrity(ns, key))?;
-            let row = Self::record_key(&namespace, &key_id);
-            match op {
+            let slot =
+                slot.unwrap_or_else(|| state.trees.get(&ns_id).map_or(0, |t| t.tree.len() as u64));
+            let bytes = match op {
                 BatchOp::Put { value, options, .. } => {
                     let meta = Metadata {
                         content_type: options.content_type.clone(),
@@ -850,98 +1066,107 @@ impl Home {
                         ns_id: &ns_id,
                         key_id: &key_id,
                         version,
+                        slot,
                     };
-                    let record_key = namespace.keys.record_key(&key_id, version);
-                    writes.put(
-                        Table::Records,
-                        row,
-                        record::seal_live(&record_key, binding, key, &meta, value, &mut OsRng),
-                    );
                     latest.insert((ns_id, key_id), (version, Some(meta.created)));
-                    results.push(Applied::Put { version });
+                    staged.results.push(Applied::Put { version });
+                    record::seal_live(
+                        &namespace.keys.record_key(&key_id, version),
+                        binding,
+                        key,
+                        &meta,
+                        value,
+                        &mut OsRng,
+                    )
                 }
                 BatchOp::Delete { .. } => {
-                    let existed = created.is_some();
-                    if existed {
-                        writes.put(Table::Records, row, record::encode_tombstone(version));
-                        latest.insert((ns_id, key_id), (version, None));
-                    }
-                    results.push(Applied::Delete { existed });
+                    latest.insert((ns_id, key_id), (version, None));
+                    staged.results.push(Applied::Delete { existed: true });
+                    record::encode_tombstone(version, slot)
                 }
-            }
-        }
-        if !writes.is_empty() {
-            self.backend.commit(writes, durability)?;
-        }
-        let mut cache = self
-            .namespaces
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        cache.extend(new_namespaces);
-        Ok(results)
-    }
-
-    /// The stored version of an entry and, if it is live, its creation time.
-    fn current_state(
-        &self,
-        ns: &Namespace,
-        key_id: &[u8; 32],
-        ns_name: &str,
-        key: &str,
-    ) -> Result<(u64, Option<Timestamp>), StoreError> {
-        let Some(bytes) = self
-            .backend
-            .get(Table::Records, &Self::record_key(ns, key_id))?
-        else {
-            return Ok((0, None));
-        };
-        match record::decode(&bytes).map_err(|_| Self::integrity(ns_name, key))? {
-            RawRecord::Tombstone { version } => Ok((version, None)),
-            RawRecord::Live { version, meta, .. } => {
-                let binding = Binding {
-                    store_id: &self.store_id,
-                    ns_id: &ns.id,
-                    key_id,
-                    version,
-                };
-                let (name, metadata) =
-                    record::open_meta(&ns.keys.record_key(key_id, version), binding, meta)
-                        .map_err(|_| Self::integrity(ns_name, key))?;
-                if name != key {
-                    return Err(Self::integrity(ns_name, key));
+            };
+            let leaf_row = LeafRow {
+                key_id,
+                version,
+                record_digest: *Digest::sha256(&bytes).as_bytes(),
+                sealed_name: crypto::seal(
+                    &namespace.keys.leaf_name,
+                    &integrity::leaf_name_aad(&self.store_id, &ns_id, slot),
+                    key.as_bytes(),
+                    &mut OsRng,
+                ),
+            };
+            staged
+                .writes
+                .put(Table::Records, Self::record_row(&ns_id, &key_id), bytes);
+            staged.writes.put(
+                Table::Tree,
+                integrity::row_key(&ns_id, slot),
+                leaf_row.encode(),
+            );
+            let tree = state.trees.entry(ns_id).or_default();
+            let index = usize::try_from(slot).map_err(|_| Self::integrity(ns, key))?;
+            let previous_leaf = tree.tree.set(index, leaf_row.hash());
+            let previous_entry = match tree.entries.get_mut(index) {
+                Some(entry) => Some(std::mem::replace(entry, (key_id, version))),
+                None => {
+                    tree.entries.push((key_id, version));
+                    tree.slots.insert(key_id, slot);
+                    None
                 }
-                Ok((version, Some(metadata.created)))
-            }
+            };
+            staged.undo.push(Undo {
+                ns_id,
+                key_id,
+                index,
+                previous: previous_leaf.zip(previous_entry),
+            });
         }
+        Ok(())
     }
 
     fn read(&self, ns: &str, key: &str, with_value: bool) -> Result<Option<Entry>, StoreError> {
         validate_namespace(ns)?;
         validate_key(key)?;
+        let state = self.read_integrity()?;
         let Some((namespace, _)) = self.namespace(ns, false)? else {
             return Ok(None);
         };
         let key_id = namespace.keys.key_id(key);
-        let Some(bytes) = self
+        let tree = state.trees.get(&namespace.id);
+        let slot = tree.and_then(|t| t.slots.get(&key_id).copied());
+        let bytes = self
             .backend
-            .get(Table::Records, &Self::record_key(&namespace, &key_id))?
+            .get(Table::Records, &Self::record_row(&namespace.id, &key_id))?;
+        let (tree, slot, bytes) = match (tree, slot, bytes) {
+            (_, None, None) => return Ok(None),
+            (Some(t), Some(s), Some(b)) => (t, s, b),
+            // A record the tree does not know, or a leaf whose record was removed.
+            _ => return Err(Self::integrity(ns, key)),
+        };
+        let raw = Self::check_record(
+            tree,
+            slot,
+            &key_id,
+            &bytes,
+            || Self::integrity(ns, key),
+            || Self::rollback(ns, key),
+        )?;
+        let RawRecord::Live {
+            version,
+            meta,
+            value,
+            ..
+        } = raw
         else {
             return Ok(None);
         };
-        let (version, meta, value) =
-            match record::decode(&bytes).map_err(|_| Self::integrity(ns, key))? {
-                RawRecord::Tombstone { .. } => return Ok(None),
-                RawRecord::Live {
-                    version,
-                    meta,
-                    value,
-                } => (version, meta, value),
-            };
         let binding = Binding {
             store_id: &self.store_id,
             ns_id: &namespace.id,
             key_id: &key_id,
             version,
+            slot,
         };
         let record_key = namespace.keys.record_key(&key_id, version);
         let (name, metadata) =
@@ -968,6 +1193,9 @@ impl Home {
     }
 
     /// The entry under (`ns`, `key`), or `None` if absent, deleted or expired.
+    ///
+    /// The record is checked against the integrity tree: an altered, swapped or removed record
+    /// is [`StoreError::Integrity`]; an older version written back is [`StoreError::Rollback`].
     pub fn get(&self, ns: &str, key: &str) -> Result<Option<Entry>, StoreError> {
         self.read(ns, key, true)
     }
@@ -978,43 +1206,306 @@ impl Home {
     }
 
     /// The names of the live, unexpired entries of `ns`, in ascending byte order. Only the
-    /// small name sections are decrypted. A record that fails authentication fails the call.
+    /// small name sections are decrypted. Any record that fails its check fails the call.
     pub fn list(&self, ns: &str) -> Result<Vec<String>, StoreError> {
         validate_namespace(ns)?;
+        let state = self.read_integrity()?;
         let Some((namespace, _)) = self.namespace(ns, false)? else {
             return Ok(Vec::new());
         };
-        let now = self.options.clock.now();
-        let mut names = Vec::new();
+        let mut rows: HashMap<[u8; 32], Vec<u8>> = HashMap::new();
         for (row, bytes) in self.backend.scan_prefix(Table::Records, &namespace.id)? {
             let key_id: [u8; 32] = row
                 .get(16..)
                 .and_then(|k| k.try_into().ok())
                 .ok_or(StoreError::Corrupt { what: "record key" })?;
-            let unnamed = || Self::integrity(ns, &format!("#{}", hex_encode(&key_id)));
-            let RawRecord::Live { version, meta, .. } =
-                record::decode(&bytes).map_err(|_| unnamed())?
-            else {
-                continue;
-            };
-            let binding = Binding {
-                store_id: &self.store_id,
-                ns_id: &namespace.id,
-                key_id: &key_id,
-                version,
-            };
-            let (name, metadata) =
-                record::open_meta(&namespace.keys.record_key(&key_id, version), binding, meta)
-                    .map_err(|_| unnamed())?;
-            if namespace.keys.key_id(&name) != key_id {
-                return Err(unnamed());
+            rows.insert(key_id, bytes);
+        }
+        let now = self.options.clock.now();
+        let mut names = Vec::new();
+        if let Some(tree) = state.trees.get(&namespace.id) {
+            for (slot, (key_id, _)) in tree.entries.iter().enumerate() {
+                let bytes = rows
+                    .remove(key_id)
+                    .ok_or_else(|| Self::unnamed(ns, key_id))?;
+                let slot = slot as u64;
+                let raw = Self::check_record(
+                    tree,
+                    slot,
+                    key_id,
+                    &bytes,
+                    || Self::unnamed(ns, key_id),
+                    || Self::unnamed(ns, key_id),
+                )?;
+                let RawRecord::Live { version, meta, .. } = raw else {
+                    continue;
+                };
+                let binding = Binding {
+                    store_id: &self.store_id,
+                    ns_id: &namespace.id,
+                    key_id,
+                    version,
+                    slot,
+                };
+                let (name, metadata) =
+                    record::open_meta(&namespace.keys.record_key(key_id, version), binding, meta)
+                        .map_err(|_| Self::unnamed(ns, key_id))?;
+                if namespace.keys.key_id(&name) != *key_id {
+                    return Err(Self::unnamed(ns, key_id));
+                }
+                if metadata.expires.is_none_or(|e| e > now) {
+                    names.push(name);
+                }
             }
-            if metadata.expires.is_none_or(|e| e > now) {
-                names.push(name);
-            }
+        }
+        if let Some(orphan) = rows.keys().next() {
+            return Err(Self::unnamed(ns, orphan));
         }
         names.sort_unstable();
         Ok(names)
+    }
+
+    /// Signs the current root (if the last durable commit did not already) and returns an
+    /// [`Anchor`] to keep outside the home. Opening with it ([`HomeOptions::anchor`]) detects a
+    /// rollback of the whole home to an older state.
+    pub fn anchor(&self) -> Result<Anchor, StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self
+            .integrity
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(what) = state.taint {
+            return Err(StoreError::Corrupt { what });
+        }
+        let root = state.store_root(&self.store_id);
+        let signed = SignedStatement::sign(&self.identity, &self.store_id, state.epoch, root)
+            .ok_or(StoreError::Corrupt {
+                what: "signing the store root",
+            })?;
+        if state.signed_epoch < state.epoch {
+            let mut writes = WriteBatch::new();
+            writes.put(Table::Meta, labels::META_SIGNED, signed.encode());
+            self.backend.commit(writes, Durability::Durable)?;
+            state.signed_epoch = state.epoch;
+        }
+        Ok(Anchor {
+            store_id: self.store_id,
+            epoch: state.epoch,
+            root: Digest::from_bytes(root),
+            signature: signed.signature,
+        })
+    }
+
+    /// The entry under (`ns`, `key`) with a proof that it is in the tree whose root the
+    /// store identity signs ([`InclusionProof::verify`]). The current root is signed first if
+    /// needed (like [`Home::anchor`]).
+    pub fn get_with_proof(
+        &self,
+        ns: &str,
+        key: &str,
+    ) -> Result<Option<(Entry, InclusionProof)>, StoreError> {
+        let anchor = self.anchor()?;
+        let Some(entry) = self.get(ns, key)? else {
+            return Ok(None);
+        };
+        let state = self.read_integrity()?;
+        let namespace = self
+            .namespace(ns, false)?
+            .map(|(n, _)| n)
+            .ok_or_else(|| Self::integrity(ns, key))?;
+        let key_id = namespace.keys.key_id(key);
+        let tree = state
+            .trees
+            .get(&namespace.id)
+            .ok_or_else(|| Self::integrity(ns, key))?;
+        let slot = *tree
+            .slots
+            .get(&key_id)
+            .ok_or_else(|| Self::integrity(ns, key))?;
+        let index = usize::try_from(slot).map_err(|_| Self::integrity(ns, key))?;
+        let bytes = self
+            .backend
+            .get(Table::Records, &Self::record_row(&namespace.id, &key_id))?
+            .ok_or_else(|| Self::integrity(ns, key))?;
+        let proof = InclusionProof {
+            namespace_id: namespace.id,
+            key_id,
+            version: entry.version,
+            record_digest: Digest::sha256(&bytes),
+            index: slot,
+            tree_size: tree.tree.len() as u64,
+            path: tree
+                .tree
+                .proof(index)
+                .ok_or_else(|| Self::integrity(ns, key))?,
+            namespace_roots: state
+                .trees
+                .iter()
+                .map(|(id, t)| (*id, t.tree.len() as u64, t.tree.root()))
+                .collect(),
+            anchor,
+        };
+        Ok(Some((entry, proof)))
+    }
+
+    /// Audits the whole home as it is on disk: every record against its leaf, every leaf
+    /// against its record, every tree against the authenticated and signed roots, and every
+    /// live record decrypted. Problems are named (by entry name where the name can still be
+    /// recovered, else by key id).
+    pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let fresh = Integrity::load(
+            self.backend.as_ref(),
+            &self.store_id,
+            &self.keys.root_mac,
+            self.identity.public(),
+        )?;
+        let mut report = VerifyReport {
+            epoch: fresh.epoch,
+            ..VerifyReport::default()
+        };
+        if let Some(what) = fresh.taint {
+            report.problems.push(Problem::tree(what));
+        }
+        let in_memory = self
+            .integrity
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .epoch;
+        if fresh.epoch < in_memory {
+            report.problems.push(Problem::tree(
+                "the home on disk is older than the open home",
+            ));
+        }
+        // Namespace names and keys, from the namespace records.
+        let mut namespaces: HashMap<[u8; 16], (String, Arc<Namespace>)> = HashMap::new();
+        for (row, sealed) in self
+            .backend
+            .scan_prefix(Table::Meta, labels::META_NAMESPACE_PREFIX)?
+        {
+            let Some(ns_id) = row
+                .get(labels::META_NAMESPACE_PREFIX.len()..)
+                .and_then(|r| <[u8; 16]>::try_from(r).ok())
+            else {
+                report
+                    .problems
+                    .push(Problem::tree("malformed namespace record key"));
+                continue;
+            };
+            let aad = crypto::aad(&[labels::AAD_NAMESPACE, &self.store_id, &ns_id]);
+            let opened = crypto::open(&self.keys.meta, &aad, &sealed).ok();
+            let parsed = opened.as_ref().and_then(|plain| {
+                let (key, name) = plain.split_first_chunk::<32>()?;
+                Some((
+                    Key32::from_bytes(*key),
+                    String::from_utf8(name.to_vec()).ok()?,
+                ))
+            });
+            match parsed {
+                Some((key, name)) if self.keys.namespace_id(&name) == ns_id => {
+                    let keys = NamespaceKeys::derive(&key, &self.store_id, &ns_id);
+                    namespaces.insert(ns_id, (name, Arc::new(Namespace { id: ns_id, keys })));
+                }
+                _ => report
+                    .problems
+                    .push(Problem::tree("a namespace record failed authentication")),
+            }
+        }
+        report.namespaces = namespaces.len() as u64;
+        let tree_rows: HashMap<Vec<u8>, Vec<u8>> = self
+            .backend
+            .scan_prefix(Table::Tree, &[])?
+            .into_iter()
+            .collect();
+        let mut records: HashMap<Vec<u8>, Vec<u8>> = self
+            .backend
+            .scan_prefix(Table::Records, &[])?
+            .into_iter()
+            .collect();
+        for (ns_id, tree) in &fresh.trees {
+            let Some((ns_name, namespace)) = namespaces.get(ns_id) else {
+                report
+                    .problems
+                    .push(Problem::tree("a tree has no namespace record"));
+                continue;
+            };
+            for (index, (key_id, _)) in tree.entries.iter().enumerate() {
+                report.entries += 1;
+                let slot = index as u64;
+                let name = tree_rows
+                    .get(&integrity::row_key(ns_id, slot))
+                    .and_then(|row| LeafRow::decode(row))
+                    .and_then(|row| {
+                        let aad = integrity::leaf_name_aad(&self.store_id, ns_id, slot);
+                        crypto::open(&namespace.keys.leaf_name, &aad, &row.sealed_name).ok()
+                    })
+                    .and_then(|plain| String::from_utf8(plain.to_vec()).ok())
+                    .filter(|n| namespace.keys.key_id(n) == *key_id);
+                let problem = |kind| Problem {
+                    namespace: Some(ns_name.clone()),
+                    key: name.clone(),
+                    key_id: hex_encode(key_id),
+                    kind,
+                };
+                let Some(bytes) = records.remove(&Self::record_row(ns_id, key_id)) else {
+                    report.problems.push(problem(ProblemKind::Missing));
+                    continue;
+                };
+                match Self::check_record(
+                    tree,
+                    slot,
+                    key_id,
+                    &bytes,
+                    || Self::unnamed("", key_id),
+                    || Self::rollback("", ""),
+                ) {
+                    Err(StoreError::Rollback { .. }) => {
+                        report.problems.push(problem(ProblemKind::RolledBack))
+                    }
+                    Err(_) => report.problems.push(problem(ProblemKind::Altered)),
+                    Ok(RawRecord::Tombstone { .. }) => {}
+                    Ok(RawRecord::Live {
+                        version,
+                        meta,
+                        value,
+                        ..
+                    }) => {
+                        let binding = Binding {
+                            store_id: &self.store_id,
+                            ns_id,
+                            key_id,
+                            version,
+                            slot,
+                        };
+                        let record_key = namespace.keys.record_key(key_id, version);
+                        let opens = record::open_meta(&record_key, binding, meta)
+                            .is_ok_and(|(n, _)| namespace.keys.key_id(&n) == *key_id)
+                            && record::open_value(&record_key, binding, value).is_ok();
+                        if !opens {
+                            report.problems.push(problem(ProblemKind::Altered));
+                        }
+                    }
+                }
+            }
+        }
+        for (row, _) in records {
+            let ns_id = row.get(..16).and_then(|r| <[u8; 16]>::try_from(r).ok());
+            report.problems.push(Problem {
+                namespace: ns_id
+                    .and_then(|id| namespaces.get(&id))
+                    .map(|(n, _)| n.clone()),
+                key: None,
+                key_id: row.get(16..).map(hex_encode).unwrap_or_default(),
+                kind: ProblemKind::Orphan,
+            });
+        }
+        Ok(report)
     }
 }
 
@@ -1036,4 +1527,191 @@ impl StateStore for Home {
     fn list(&self, ns: &str) -> Result<Vec<String>, StateError> {
         Ok(Home::list(self, ns)?)
     }
+}
+
+/// Everything a batch prepares before it commits.
+#[derive(Default)]
+struct Staged {
+    writes: WriteBatch,
+    new_namespaces: HashMap<[u8; 16], Arc<Namespace>>,
+    undo: Vec<Undo>,
+    results: Vec<Applied>,
+}
+
+/// How to revert one in-memory tree change.
+struct Undo {
+    ns_id: [u8; 16],
+    key_id: [u8; 32],
+    index: usize,
+    /// The leaf and entry that were replaced, or `None` if the change appended.
+    previous: Option<(Hash, ([u8; 32], u64))>,
+}
+
+impl Staged {
+    /// Reverts the in-memory tree changes, newest first.
+    fn undo(&mut self, state: &mut Integrity) {
+        for undo in self.undo.drain(..).rev() {
+            let Some(tree) = state.trees.get_mut(&undo.ns_id) else {
+                continue;
+            };
+            match undo.previous {
+                Some((leaf, entry)) => {
+                    tree.tree.set(undo.index, leaf);
+                    if let Some(slot) = tree.entries.get_mut(undo.index) {
+                        *slot = entry;
+                    }
+                }
+                None => {
+                    tree.tree.pop();
+                    tree.entries.pop();
+                    tree.slots.remove(&undo.key_id);
+                }
+            }
+            if tree.entries.is_empty() {
+                state.trees.remove(&undo.ns_id);
+            }
+        }
+    }
+}
+
+/// A signed `(epoch, root)` of a home, to keep outside it ([`Home::anchor`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The home's store id.
+    pub store_id: [u8; 16],
+    /// The epoch: it grows by one with every commit.
+    pub epoch: u64,
+    /// The store root at that epoch.
+    pub root: Digest,
+    /// The store identity's signature over (store id, epoch, root), purpose `store-root`.
+    pub signature: Signature,
+}
+
+impl Anchor {
+    /// Whether `identity` (the store's, [`Home::identity`]) signed this anchor.
+    #[must_use]
+    pub fn verify(&self, identity: &PublicKey) -> bool {
+        SignedStatement {
+            epoch: self.epoch,
+            root: *self.root.as_bytes(),
+            signature: self.signature,
+        }
+        .verify(&self.store_id, identity)
+    }
+}
+
+/// Proof that one version of an entry is in a home whose root the store identity signed:
+/// leaf → namespace root (RFC 9162 audit path) → store root → signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InclusionProof {
+    /// The namespace id (an HMAC of the name; reveals nothing).
+    pub namespace_id: [u8; 16],
+    /// The key id (an HMAC of the name; reveals nothing).
+    pub key_id: [u8; 32],
+    /// The entry version.
+    pub version: u64,
+    /// SHA-256 of the stored record (ciphertext).
+    pub record_digest: Digest,
+    /// The leaf index in the namespace tree.
+    pub index: u64,
+    /// The number of leaves in the namespace tree.
+    pub tree_size: u64,
+    /// The audit path, bottom up.
+    pub path: Vec<Hash>,
+    /// Every namespace's (id, size, root), in id order: they hash to the store root.
+    pub namespace_roots: Vec<([u8; 16], u64, Hash)>,
+    /// The signed store root.
+    pub anchor: Anchor,
+}
+
+impl InclusionProof {
+    /// Checks the whole chain against the store identity.
+    #[must_use]
+    pub fn verify(&self, identity: &PublicKey) -> bool {
+        let leaf = merkle::leaf_hash(&[
+            &self.key_id,
+            &self.version.to_be_bytes(),
+            self.record_digest.as_bytes(),
+        ]);
+        let sorted = self
+            .namespace_roots
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if a.0 < b.0));
+        let Some((_, size, ns_root)) = self
+            .namespace_roots
+            .iter()
+            .find(|(id, _, _)| *id == self.namespace_id)
+        else {
+            return false;
+        };
+        sorted
+            && *size == self.tree_size
+            && merkle::verify_inclusion(&leaf, self.index, self.tree_size, &self.path, ns_root)
+            && integrity::store_root_from(
+                &self.anchor.store_id,
+                self.namespace_roots.iter().copied(),
+            ) == *self.anchor.root.as_bytes()
+            && self.anchor.verify(identity)
+    }
+}
+
+/// What [`Home::verify`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// The epoch on disk.
+    pub epoch: u64,
+    /// Namespaces checked.
+    pub namespaces: u64,
+    /// Entries (live and deleted) checked.
+    pub entries: u64,
+    /// Everything wrong, each named.
+    pub problems: Vec<Problem>,
+}
+
+impl VerifyReport {
+    /// Whether nothing is wrong.
+    #[must_use]
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// One thing [`Home::verify`] found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The namespace, when known.
+    pub namespace: Option<String>,
+    /// The entry's name, when it can still be recovered.
+    pub key: Option<String>,
+    /// The entry's key id (hex), when the problem concerns one entry.
+    pub key_id: String,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    fn tree(what: &'static str) -> Problem {
+        Problem {
+            namespace: None,
+            key: None,
+            key_id: String::new(),
+            kind: ProblemKind::Tree(what),
+        }
+    }
+}
+
+/// The kinds of [`Problem`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// The tree has the entry but its record is gone (removed behind the store's back).
+    Missing,
+    /// The record does not match its leaf or fails to decrypt.
+    Altered,
+    /// The record is an older version than its leaf.
+    RolledBack,
+    /// A record that no tree knows.
+    Orphan,
+    /// The tree, the statement or a namespace record is wrong.
+    Tree(&'static str),
 }

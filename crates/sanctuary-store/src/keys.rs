@@ -3,9 +3,11 @@
 //! ```text
 //! master key M (32 random bytes; on disk only as wraps)
 //! ├─ K_nsid = HKDF(M, salt = store id, "namespace-id")   ns id  = HMAC(K_nsid, namespace)[..16]
+//! ├─ K_root = HKDF(M, salt = store id, "root-mac")       authenticates the store statement
 //! └─ K_meta = HKDF(M, salt = store id, "meta-key")       encrypts namespace records, identity
 //!      namespace key N (32 random bytes per namespace, stored sealed under K_meta)
 //!      ├─ K_kid = HKDF(N, salt = store id ‖ ns id, "key-id")   key id = HMAC(K_kid, key name)
+//!      ├─ K_leaf = HKDF(N, salt = store id ‖ ns id, "leaf-name")  seals names in tree rows
 //!      └─ P_rec = HKDF(N, salt = store id ‖ ns id, "record-key")
 //!           record key = HKDF-Expand(P_rec, "record-key" ‖ key id ‖ version)
 //! ```
@@ -18,6 +20,7 @@ use crate::labels;
 pub(crate) struct MasterKeys {
     namespace_id: Key32,
     pub(crate) meta: Key32,
+    pub(crate) root_mac: Key32,
 }
 
 impl MasterKeys {
@@ -25,6 +28,7 @@ impl MasterKeys {
         MasterKeys {
             namespace_id: crypto::hkdf(master.as_bytes(), store_id, &[labels::HKDF_NAMESPACE_ID]),
             meta: crypto::hkdf(master.as_bytes(), store_id, &[labels::HKDF_META_KEY]),
+            root_mac: crypto::hkdf(master.as_bytes(), store_id, &[labels::HKDF_ROOT_MAC]),
         }
     }
 
@@ -42,6 +46,7 @@ impl MasterKeys {
 pub(crate) struct NamespaceKeys {
     key_id: Key32,
     record_prk: Key32,
+    pub(crate) leaf_name: Key32,
 }
 
 impl NamespaceKeys {
@@ -50,6 +55,7 @@ impl NamespaceKeys {
         NamespaceKeys {
             key_id: crypto::hkdf(namespace_key.as_bytes(), &salt, &[labels::HKDF_KEY_ID]),
             record_prk: crypto::hkdf(namespace_key.as_bytes(), &salt, &[labels::HKDF_RECORD_KEY]),
+            leaf_name: crypto::hkdf(namespace_key.as_bytes(), &salt, &[labels::HKDF_LEAF_NAME]),
         }
     }
 

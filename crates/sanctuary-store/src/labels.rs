@@ -10,6 +10,10 @@ pub(crate) const HKDF_META_KEY: &[u8] = b"sanctuary-store/v1/hkdf/meta-key";
 pub(crate) const HKDF_KEY_ID: &[u8] = b"sanctuary-store/v1/hkdf/key-id";
 /// HKDF-SHA256 `info` prefix for a per-record encryption key (followed by key id and version).
 pub(crate) const HKDF_RECORD_KEY: &[u8] = b"sanctuary-store/v1/hkdf/record-key";
+/// HKDF-SHA256 `info` for the key that authenticates the store statement (epoch and root).
+pub(crate) const HKDF_ROOT_MAC: &[u8] = b"sanctuary-store/v1/hkdf/root-mac";
+/// HKDF-SHA256 `info` for a namespace's key that seals entry names in the integrity tree.
+pub(crate) const HKDF_LEAF_NAME: &[u8] = b"sanctuary-store/v1/hkdf/leaf-name";
 /// HKDF-SHA256 `info` for the key-encryption key of a recovery-key wrap.
 pub(crate) const HKDF_RECOVERY_KEK: &[u8] = b"sanctuary-store/v1/hkdf/recovery-kek";
 
@@ -24,10 +28,21 @@ pub(crate) const AAD_RECORD_META: &[u8] = b"sanctuary-store/v1/aad/record-meta";
 /// AEAD associated data: the value section of an entry.
 pub(crate) const AAD_RECORD_VALUE: &[u8] = b"sanctuary-store/v1/aad/record-value";
 
+/// AEAD associated data: an entry name sealed in its integrity-tree leaf row.
+pub(crate) const AAD_LEAF_NAME: &[u8] = b"sanctuary-store/v1/aad/leaf-name";
+/// HMAC input label of the store statement.
+pub(crate) const MAC_STATEMENT: &[u8] = b"sanctuary-store/v1/mac/statement";
+/// Hash label of the store root (over every namespace root).
+pub(crate) const STORE_ROOT: &[u8] = b"sanctuary-store/v1/store-root";
+
 /// Metadata table: the store header (format version and store id).
 pub(crate) const META_HEADER: &[u8] = b"header";
 /// Metadata table: prefix of namespace records (followed by the 16-byte namespace id).
 pub(crate) const META_NAMESPACE_PREFIX: &[u8] = b"ns/";
+/// Metadata table: the current store statement (epoch, store root, HMAC).
+pub(crate) const META_STATEMENT: &[u8] = b"statement";
+/// Metadata table: the last signed store statement (epoch, store root, Ed25519 signature).
+pub(crate) const META_SIGNED: &[u8] = b"signed-root";
 /// Metadata table: the encrypted seed of the store identity.
 pub(crate) const META_IDENTITY: &[u8] = b"identity";
 
@@ -41,6 +56,11 @@ mod tests {
             super::HKDF_KEY_ID,
             super::HKDF_RECORD_KEY,
             super::HKDF_RECOVERY_KEK,
+            super::HKDF_ROOT_MAC,
+            super::HKDF_LEAF_NAME,
+            super::AAD_LEAF_NAME,
+            super::MAC_STATEMENT,
+            super::STORE_ROOT,
             super::AAD_WRAP,
             super::AAD_NAMESPACE,
             super::AAD_IDENTITY,

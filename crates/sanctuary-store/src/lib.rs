@@ -81,14 +81,38 @@
 //! ([`StoreError::Integrity`], naming the entry), and the two sections of a record cannot be
 //! exchanged.
 //!
+//! # Integrity
+//!
+//! Each namespace has an RFC 9162 Merkle tree ([`merkle`]) with one leaf per entry, live or
+//! deleted: `H(0x00 ‖ key id ‖ version ‖ SHA-256(record))`. Leaves sit in their own table,
+//! beside the entry's name sealed under a namespace key. The *store root* hashes every
+//! namespace's (id, size, root); the *statement* `(epoch, store root)` is rewritten with every
+//! commit (the epoch grows by one each time) and authenticated with HMAC-SHA256 under a key
+//! derived from the master. Every durable commit, and every [`Home::anchor`], also signs it with
+//! the store's own Ed25519 identity (purpose `store-root`), kept sealed under the master key.
+//! Updating a leaf costs O(log n) hashes; the trees are loaded into memory when the home opens.
+//!
+//! - A read checks the record against its leaf: an altered or swapped record is
+//!   [`StoreError::Integrity`] (naming the entry), an older version written back is
+//!   [`StoreError::Rollback`], a record removed from under its leaf is named too.
+//! - [`Home::verify`] audits the whole home on disk and names every bad entry
+//!   ([`VerifyReport`]): missing, altered, rolled back, orphaned, or a tree or statement that
+//!   does not authenticate.
+//! - [`Home::get_with_proof`] returns an [`InclusionProof`] that anyone holding the store's
+//!   public identity can check: leaf → namespace root → store root → signature.
+//! - [`Home::anchor`] returns a signed (epoch, root) to keep outside the home; opening with it
+//!   ([`HomeOptions::anchor`]) detects a rollback of the *whole* home to an older consistent
+//!   state ([`StoreError::HomeRollback`]). Without an anchor kept elsewhere, such a rollback
+//!   cannot be detected: every file of the old state is genuine. This residual is inherent to
+//!   any store whose whole state the attacker can replace.
+//! - If the tree or statement on disk does not authenticate when the home opens, the home fails
+//!   closed: reads and writes return [`StoreError::Corrupt`]; [`Home::verify`] still runs.
+//!
 //! # Not yet covered
 //!
-//! This release authenticates every record but does not yet keep a signed integrity tree:
-//! a record *removed* behind the store's back reads as absent, and an *older version of an
-//! entry* written back over the current one opens as that older version. The signed Merkle
-//! root with its epoch, the audit log, namespace drop (crypto-shredding), export/import and
-//! master-key rotation are the next steps of this crate.
-//!
+//! The encrypted audit log, namespace drop (crypto-shredding), export/import, master-key
+//! rotation and the OS-keyring wrap are the next steps of this crate.
+
 //! # Threat model
 //!
 //! Against someone who reads or writes the home while the agent is stopped: no value, key name
@@ -104,13 +128,16 @@ mod crypto;
 mod custody;
 mod error;
 mod home;
+mod integrity;
 mod keys;
 mod labels;
+pub mod merkle;
 mod record;
 
 pub use custody::{CustodyError, KdfParams, Passphrase, RecoveryKey};
 pub use error::StoreError;
 pub use home::{
-    Applied, Batch, CUSTODY_FILE, DB_FILE, Entry, EntryOptions, Home, HomeOptions, Unlock,
+    Anchor, Applied, Batch, CUSTODY_FILE, DB_FILE, Entry, EntryOptions, Home, HomeOptions,
+    InclusionProof, Problem, ProblemKind, Unlock, VerifyReport,
 };
 pub use record::{MAX_CONTENT_TYPE_LEN, MAX_TAG_LEN, MAX_TAGS, Metadata};

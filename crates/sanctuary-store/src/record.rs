@@ -1,12 +1,12 @@
 //! The binary format of an entry record, and its sealing and opening.
 //!
 //! ```text
-//! record    = format (1) ‖ kind (1) ‖ version (8, big-endian) ‖ body
+//! record    = format (1) ‖ kind (1) ‖ version (8, big-endian) ‖ slot (8, big-endian) ‖ body
 //! kind 1    live:      body = meta length (4) ‖ sealed meta ‖ sealed value
 //! kind 2    tombstone: body = empty (keeps the version monotonic after a delete)
 //! sealed x  = nonce (12) ‖ AES-256-GCM ciphertext ‖ tag (16), under the record key of
 //!             (namespace, key id, version), with associated data
-//!             label ‖ store id ‖ namespace id ‖ key id ‖ version ‖ kind
+//!             label ‖ store id ‖ namespace id ‖ key id ‖ version ‖ slot ‖ kind
 //! meta      = name length (2) ‖ name ‖ created (8) ‖ updated (8) ‖ expires (8, i64::MIN = never)
 //!             ‖ content type length (1) ‖ content type ‖ tag count (1) ‖ (tag length (1) ‖ tag)*
 //! ```
@@ -49,12 +49,24 @@ pub struct Metadata {
 pub(crate) enum RawRecord<'a> {
     Live {
         version: u64,
+        slot: u64,
         meta: &'a [u8],
         value: &'a [u8],
     },
     Tombstone {
         version: u64,
+        slot: u64,
     },
+}
+
+impl RawRecord<'_> {
+    pub(crate) fn version_and_slot(&self) -> (u64, u64) {
+        match self {
+            RawRecord::Live { version, slot, .. } | RawRecord::Tombstone { version, slot } => {
+                (*version, *slot)
+            }
+        }
+    }
 }
 
 /// The bytes are not a well-formed record.
@@ -66,6 +78,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<RawRecord<'_>, RecordFormatError> {
     let (&kind, rest) = rest.split_first().ok_or(RecordFormatError)?;
     let (version, rest) = rest.split_first_chunk::<8>().ok_or(RecordFormatError)?;
     let version = u64::from_be_bytes(*version);
+    let (slot, rest) = rest.split_first_chunk::<8>().ok_or(RecordFormatError)?;
+    let slot = u64::from_be_bytes(*slot);
     if format != FORMAT || version == 0 {
         return Err(RecordFormatError);
     }
@@ -81,11 +95,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<RawRecord<'_>, RecordFormatError> {
             }
             Ok(RawRecord::Live {
                 version,
+                slot,
                 meta,
                 value,
             })
         }
-        KIND_TOMBSTONE if rest.is_empty() => Ok(RawRecord::Tombstone { version }),
+        KIND_TOMBSTONE if rest.is_empty() => Ok(RawRecord::Tombstone { version, slot }),
         _ => Err(RecordFormatError),
     }
 }
@@ -97,6 +112,7 @@ pub(crate) struct Binding<'a> {
     pub(crate) ns_id: &'a [u8; 16],
     pub(crate) key_id: &'a [u8; 32],
     pub(crate) version: u64,
+    pub(crate) slot: u64,
 }
 
 impl Binding<'_> {
@@ -107,14 +123,16 @@ impl Binding<'_> {
             self.ns_id,
             self.key_id,
             &self.version.to_be_bytes(),
+            &self.slot.to_be_bytes(),
             &[kind],
         ])
     }
 }
 
-pub(crate) fn encode_tombstone(version: u64) -> Vec<u8> {
+pub(crate) fn encode_tombstone(version: u64, slot: u64) -> Vec<u8> {
     let mut out = vec![FORMAT, KIND_TOMBSTONE];
     out.extend_from_slice(&version.to_be_bytes());
+    out.extend_from_slice(&slot.to_be_bytes());
     out
 }
 
@@ -213,10 +231,11 @@ pub(crate) fn seal_live(
         value,
         rng,
     );
-    let mut out = Vec::with_capacity(14 + sealed_meta.len() + sealed_value.len());
+    let mut out = Vec::with_capacity(22 + sealed_meta.len() + sealed_value.len());
     out.push(FORMAT);
     out.push(KIND_LIVE);
     out.extend_from_slice(&binding.version.to_be_bytes());
+    out.extend_from_slice(&binding.slot.to_be_bytes());
     out.extend_from_slice(
         &u32::try_from(sealed_meta.len())
             .unwrap_or(u32::MAX)
@@ -258,4 +277,100 @@ pub(crate) fn open_value(
         sealed,
     )
     .map_err(|_| RecordOpenError)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::OsRng;
+
+    fn meta() -> Metadata {
+        Metadata {
+            content_type: "text/plain".into(),
+            tags: vec!["x".into(), "y".into()],
+            created: Timestamp::from_unix_millis(1_800_000_000_123)
+                .unwrap_or(Timestamp::UNIX_EPOCH),
+            updated: Timestamp::from_unix_millis(1_800_000_500_000)
+                .unwrap_or(Timestamp::UNIX_EPOCH),
+            expires: None,
+        }
+    }
+
+    #[test]
+    fn live_and_tombstone_round_trip() {
+        let key = Key32::random(&mut OsRng);
+        let binding = Binding {
+            store_id: &[1; 16],
+            ns_id: &[2; 16],
+            key_id: &[3; 32],
+            version: 7,
+            slot: 42,
+        };
+        let bytes = seal_live(&key, binding, "name", &meta(), b"value", &mut OsRng);
+        let Ok(RawRecord::Live {
+            version,
+            slot,
+            meta: m,
+            value,
+        }) = decode(&bytes)
+        else {
+            panic!("live record did not decode");
+        };
+        assert_eq!((version, slot), (7, 42));
+        let (name, opened) = open_meta(&key, binding, m).unwrap();
+        assert_eq!((name.as_str(), opened), ("name", meta()));
+        assert_eq!(
+            open_value(&key, binding, value).unwrap().as_slice(),
+            b"value"
+        );
+        // The sections are bound to everything in the binding, and to each other's label.
+        for other in [
+            Binding {
+                version: 8,
+                ..binding
+            },
+            Binding {
+                slot: 41,
+                ..binding
+            },
+            Binding {
+                key_id: &[4; 32],
+                ..binding
+            },
+            Binding {
+                ns_id: &[5; 16],
+                ..binding
+            },
+            Binding {
+                store_id: &[6; 16],
+                ..binding
+            },
+        ] {
+            assert!(open_meta(&key, other, m).is_err());
+            assert!(open_value(&key, other, value).is_err());
+        }
+        assert!(
+            open_value(&key, binding, m).is_err(),
+            "meta section opened as value"
+        );
+
+        let tomb = encode_tombstone(9, 3);
+        assert_eq!(
+            decode(&tomb),
+            Ok(RawRecord::Tombstone {
+                version: 9,
+                slot: 3
+            })
+        );
+        let mut with_body = tomb.clone();
+        with_body.push(0);
+        assert!(decode(&with_body).is_err());
+        assert!(
+            decode(&encode_tombstone(0, 0)).is_err(),
+            "version 0 is never written"
+        );
+        for len in 0..bytes.len().min(40) {
+            let _ = decode(&bytes[..len]);
+        }
+    }
 }

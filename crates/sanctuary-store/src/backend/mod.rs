@@ -22,11 +22,13 @@ pub enum Table {
     Meta,
     /// Entries: `namespace id ‖ key id` → record.
     Records,
+    /// Integrity-tree leaves: `namespace id ‖ slot` → key id, version, record digest, sealed name.
+    Tree,
 }
 
 impl Table {
     /// Every table.
-    pub const ALL: [Table; 2] = [Table::Meta, Table::Records];
+    pub const ALL: [Table; 3] = [Table::Meta, Table::Records, Table::Tree];
 
     /// The table's name in a backend.
     #[must_use]
@@ -34,6 +36,7 @@ impl Table {
         match self {
             Table::Meta => "meta",
             Table::Records => "records",
+            Table::Tree => "tree",
         }
     }
 }
