@@ -623,6 +623,38 @@ impl Home {
         self.identity.public()
     }
 
+    /// Makes every buffered write durable now.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        Ok(self.backend.flush()?)
+    }
+
+    /// The current epoch and, if the integrity check failed at open, why.
+    pub(crate) fn integrity_summary(&self) -> (u64, Option<&'static str>) {
+        let state = self
+            .integrity
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        (state.epoch, state.taint)
+    }
+
+    /// The record of (`ns`, `key`) exactly as stored: ciphertext and public header, nothing
+    /// secret. For audits, exports and tests that tamper with the backing store.
+    pub fn raw_record(&self, ns: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        validate_namespace(ns)?;
+        validate_key(key)?;
+        let Some((namespace, _)) = self.namespace(ns, false)? else {
+            return Ok(None);
+        };
+        let key_id = namespace.keys.key_id(key);
+        Ok(self
+            .backend
+            .get(Table::Records, &Self::record_row(&namespace.id, &key_id))?)
+    }
+
     /// Whether any passphrase wrap uses Argon2 parameters weaker than [`KdfParams::DEFAULT`].
     #[must_use]
     pub fn has_weak_kdf(&self) -> bool {

@@ -127,6 +127,7 @@ pub mod backend;
 mod crypto;
 mod custody;
 mod error;
+mod health;
 mod home;
 mod integrity;
 mod keys;

@@ -323,3 +323,39 @@ fn inclusion_proofs_verify_against_the_signed_root() {
     assert!(!p.verify(home.identity()));
     assert!(home.get_with_proof("ns", "missing").unwrap().is_none());
 }
+
+#[test]
+fn the_l1_health_report_is_honest() {
+    use sanctuary_core::health::{HealthContributor, Layer, LayerStatus, Severity};
+    let (backend, home) = memory_home();
+    let report = home.layer_report();
+    assert_eq!(report.layer, Layer::L1);
+    // The tests use the cheap Argon2 setting, and the report says so.
+    assert_eq!(report.status, LayerStatus::Degraded);
+    assert!(
+        report
+            .degradations
+            .iter()
+            .any(|d| d.code.as_str() == "x-weak-kdf" && d.severity == Severity::Warning)
+    );
+    assert!(report.capabilities.contains_key("integrity"));
+    home.put("ns", "a", b"a").unwrap();
+    drop(home);
+    let (key, mut value) = rows(&backend, Table::Tree).into_iter().next().unwrap();
+    value[0] ^= 1;
+    raw_put(&backend, Table::Tree, &key, &value);
+    let home = Home::open_in(
+        Arc::clone(&backend) as _,
+        Unlock::Passphrase(&pass()),
+        options(),
+    )
+    .unwrap();
+    let report = home.layer_report();
+    assert_eq!(report.worst_severity(), Some(Severity::Critical));
+    assert!(
+        report
+            .degradations
+            .iter()
+            .any(|d| d.code.as_str() == "NO_INTEGRITY_CHECK")
+    );
+}

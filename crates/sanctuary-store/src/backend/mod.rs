@@ -47,7 +47,8 @@ pub enum Durability {
     /// On stable storage before the commit returns (fsync): survives power loss.
     #[default]
     Durable,
-    /// Crash-consistent but may be lost with the last moments before a crash; cheaper.
+    /// Crash-consistent but may be lost with the last moments before a crash (each batch whole
+    /// or not at all); much cheaper.
     Buffered,
 }
 
@@ -145,6 +146,11 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
 
     /// Applies `batch` atomically.
     fn commit(&self, batch: WriteBatch, durability: Durability) -> Result<(), BackendError>;
+
+    /// Makes every committed batch durable (a no-op for backends without buffering).
+    fn flush(&self) -> Result<(), BackendError> {
+        Ok(())
+    }
 }
 
 impl<B: Backend + ?Sized> Backend for std::sync::Arc<B> {
@@ -156,5 +162,8 @@ impl<B: Backend + ?Sized> Backend for std::sync::Arc<B> {
     }
     fn commit(&self, batch: WriteBatch, durability: Durability) -> Result<(), BackendError> {
         (**self).commit(batch, durability)
+    }
+    fn flush(&self) -> Result<(), BackendError> {
+        (**self).flush()
     }
 }
