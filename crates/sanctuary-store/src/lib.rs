@@ -81,6 +81,16 @@
 //! ([`StoreError::Integrity`], naming the entry), and the two sections of a record cannot be
 //! exchanged.
 //!
+//! # Durability
+//!
+//! [`Home::put`] and [`Home::delete`] are durable: on stable storage (fsync) before they return,
+//! together with every buffered write before them. [`Home::put_with`] and [`Home::apply`] take
+//! a [`backend::Durability`]: `Buffered` writes are visible at once and written to the database
+//! in groups (1,024 rows, 4 MiB, one second — checked at the next write —, the next durable
+//! commit, [`Home::flush`], or closing the home). A crash loses the buffered batches not yet
+//! written, each batch entirely or not at all, and never corrupts the home: the integrity tree
+//! and its statement are always written in the same transaction as the records they cover.
+//!
 //! # Integrity
 //!
 //! Each namespace has an RFC 9162 Merkle tree ([`merkle`]) with one leaf per entry, live or
