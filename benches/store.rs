@@ -1,6 +1,6 @@
 //! Criterion benches of sanctuary-store on its default backend (a redb file in a temporary
 //! directory): put and get of 64 B, 4 KiB and 64 KiB values with 1,000 and 100,000 entries in
-//! the namespace, buffered and durable writes, durable batches, and `verify()`.
+//! the namespace, buffered and durable writes, durable batches, `verify()`, and audit appends.
 
 #![expect(
     clippy::expect_used,
@@ -144,5 +144,33 @@ fn bench_verify(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_put_get, bench_durable, bench_verify);
+fn bench_audit(c: &mut Criterion) {
+    use sanctuary::core::audit::{AuditEvent, AuditLayer, AuditOutcome, AuditSink};
+    use sanctuary::core::time::Timestamp;
+    let mut group = c.benchmark_group("store_audit");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    let (_dir, home) = home_with(0);
+    let event = AuditEvent::new(
+        Timestamp::UNIX_EPOCH,
+        AuditLayer::Policy,
+        "tool.call",
+        AuditOutcome::Allowed,
+        serde_json::json!({"tool": "send_email", "digest": "sha256:2cf9882e0ceee36278318a376117cc03da510c6994c3679a57eb4777dc8e06cb"}),
+    );
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("append/durable", |b| {
+        b.iter(|| home.record(event.clone()).expect("record"))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_put_get,
+    bench_durable,
+    bench_verify,
+    bench_audit
+);
 criterion_main!(benches);

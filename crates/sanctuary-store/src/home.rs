@@ -1,5 +1,6 @@
 //! [`Home`]: an encrypted store in a directory (or on any [`Backend`]).
 
+use crate::audit::{AUDIT_DIR, AuditLog, AuditReport, verify_audit_bytes, verify_audit_log};
 use crate::backend::{Backend, Durability, RedbBackend, Table, WriteBatch};
 use crate::crypto::{self, Key32};
 use crate::custody::{self, KdfParams, Passphrase, RecoveryKey, Wrap, WrapKind};
@@ -10,6 +11,7 @@ use crate::labels;
 use crate::merkle::{self, Hash};
 use crate::record::{self, Binding, Metadata, RawRecord};
 use rand_core::{OsRng, RngCore};
+use sanctuary_core::audit::{AuditError, AuditEvent, AuditSink};
 use sanctuary_core::digest::Digest;
 use sanctuary_core::encoding::hex_encode;
 use sanctuary_core::identity::{Identity, PublicKey, SecretSeed, Signature};
@@ -240,6 +242,7 @@ pub struct Home {
     options: HomeOptions,
     weak_kdf: bool,
     integrity: RwLock<Integrity>,
+    audit: Mutex<AuditLog>,
 }
 
 impl fmt::Debug for Home {
@@ -602,6 +605,20 @@ impl Home {
                 });
             }
         }
+        let audit_dir = match &custody {
+            CustodyStore::File(path) => path.parent().map(|home| home.join(AUDIT_DIR)),
+            CustodyStore::Backend => None,
+        };
+        let audit = AuditLog::open(
+            audit_dir.as_deref(),
+            AuditLog::key(&master, &store_id),
+            store_id,
+            &identity,
+        )
+        .map_err(|e| StoreError::Io {
+            path: audit_dir.clone().unwrap_or_default(),
+            reason: e.to_string(),
+        })?;
         Ok(Home {
             backend,
             custody,
@@ -614,6 +631,7 @@ impl Home {
             options,
             weak_kdf,
             integrity: RwLock::new(integrity),
+            audit: Mutex::new(audit),
         })
     }
 
@@ -621,6 +639,38 @@ impl Home {
     #[must_use]
     pub fn identity(&self) -> &PublicKey {
         self.identity.public()
+    }
+
+    /// Every event of the audit log, decrypted, oldest first.
+    pub fn audit_events(&self) -> Result<Vec<AuditEvent>, StoreError> {
+        let log = self.audit.lock().unwrap_or_else(PoisonError::into_inner);
+        log.events()
+            .map_err(|_| StoreError::Corrupt { what: "audit log" })
+    }
+
+    /// Verifies the audit log as an outsider would ([`crate::verify_audit_log`]), against the
+    /// store identity.
+    pub fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        let log = self.audit.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((header, bytes, head)) = log.memory_bytes() {
+            return Ok(verify_audit_bytes(
+                &header,
+                &bytes,
+                &head,
+                Some(self.identity.public()),
+            ));
+        }
+        let dir = match &self.custody {
+            CustodyStore::File(path) => path
+                .parent()
+                .map(|home| home.join(AUDIT_DIR))
+                .unwrap_or_default(),
+            CustodyStore::Backend => PathBuf::new(),
+        };
+        verify_audit_log(&dir, Some(self.identity.public())).map_err(|e| StoreError::Io {
+            path: e.path,
+            reason: e.reason,
+        })
     }
 
     /// Makes every buffered write durable now.
@@ -1538,6 +1588,18 @@ impl Home {
             });
         }
         Ok(report)
+    }
+}
+
+impl AuditSink for Home {
+    /// Appends the event to the encrypted, hash-chained log and signs the new head, durably.
+    /// An error means the event is not recorded: a caller making a security decision denies.
+    fn record(&self, event: AuditEvent) -> Result<(), AuditError> {
+        event.validate()?;
+        self.audit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .append(&event, &self.identity)
     }
 }
 

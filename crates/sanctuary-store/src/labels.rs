@@ -14,6 +14,8 @@ pub(crate) const HKDF_RECORD_KEY: &[u8] = b"sanctuary-store/v1/hkdf/record-key";
 pub(crate) const HKDF_ROOT_MAC: &[u8] = b"sanctuary-store/v1/hkdf/root-mac";
 /// HKDF-SHA256 `info` for a namespace's key that seals entry names in the integrity tree.
 pub(crate) const HKDF_LEAF_NAME: &[u8] = b"sanctuary-store/v1/hkdf/leaf-name";
+/// HKDF-SHA256 `info` for the key that seals audit-log entries.
+pub(crate) const HKDF_AUDIT_KEY: &[u8] = b"sanctuary-store/v1/hkdf/audit-key";
 /// HKDF-SHA256 `info` for the key-encryption key of a recovery-key wrap.
 pub(crate) const HKDF_RECOVERY_KEK: &[u8] = b"sanctuary-store/v1/hkdf/recovery-kek";
 
@@ -30,6 +32,10 @@ pub(crate) const AAD_RECORD_VALUE: &[u8] = b"sanctuary-store/v1/aad/record-value
 
 /// AEAD associated data: an entry name sealed in its integrity-tree leaf row.
 pub(crate) const AAD_LEAF_NAME: &[u8] = b"sanctuary-store/v1/aad/leaf-name";
+/// AEAD associated data: an audit-log entry (followed by the log id and the entry's position).
+pub(crate) const AAD_AUDIT: &[u8] = b"sanctuary-store/v1/aad/audit-entry";
+/// Hash label of the audit log's chain.
+pub(crate) const AUDIT_CHAIN: &[u8] = b"sanctuary-store/v1/audit-chain";
 /// HMAC input label of the store statement.
 pub(crate) const MAC_STATEMENT: &[u8] = b"sanctuary-store/v1/mac/statement";
 /// Hash label of the store root (over every namespace root).
@@ -61,6 +67,9 @@ mod tests {
             super::AAD_LEAF_NAME,
             super::MAC_STATEMENT,
             super::STORE_ROOT,
+            super::HKDF_AUDIT_KEY,
+            super::AAD_AUDIT,
+            super::AUDIT_CHAIN,
             super::AAD_WRAP,
             super::AAD_NAMESPACE,
             super::AAD_IDENTITY,

@@ -33,7 +33,7 @@
 //!
 //! # What is on disk
 //!
-//! A home directory (mode 0700) holds two files (mode 0600):
+//! A home directory (mode 0700) holds two files and the `audit/` directory (files 0600):
 //!
 //! - `custody.bin`, the key file: the store id and the *wraps* of the master key, one per
 //!   passphrase and one per recovery key. Opening reads only this file until a wrap opens, so a
@@ -118,10 +118,19 @@
 //! - If the tree or statement on disk does not authenticate when the home opens, the home fails
 //!   closed: reads and writes return [`StoreError::Corrupt`]; [`Home::verify`] still runs.
 //!
+//! # Audit log
+//!
+//! A [`Home`] is a [`sanctuary_core::audit::AuditSink`]: every event is sealed under a key
+//! derived from the master and appended to `audit/log`, hash-chained over the ciphertext,
+//! with a signed checkpoint every [`CHECKPOINT_EVERY`] records and a signed head rewritten on
+//! every append (both durable before `record` returns). [`verify_audit_log`] checks a log
+//! directory with no secret and names the first bad entry; modification, deletion, reordering
+//! and truncation are detected. See the `audit` format notes on [`verify_audit_log`].
+//!
 //! # Not yet covered
 //!
-//! The encrypted audit log, namespace drop (crypto-shredding), export/import, master-key
-//! rotation and the OS-keyring wrap are the next steps of this crate.
+//! Namespace drop (crypto-shredding), export/import, master-key rotation and the OS-keyring
+//! wrap are the next steps of this crate.
 
 //! # Threat model
 //!
@@ -133,6 +142,7 @@
 
 #![forbid(unsafe_code)]
 
+mod audit;
 pub mod backend;
 mod crypto;
 mod custody;
@@ -145,6 +155,10 @@ mod labels;
 pub mod merkle;
 mod record;
 
+pub use audit::{
+    AUDIT_DIR, AuditProblem, AuditProblemKind, AuditReadError, AuditReport, CHECKPOINT_EVERY,
+    verify_audit_bytes, verify_audit_log,
+};
 pub use custody::{CustodyError, KdfParams, Passphrase, RecoveryKey};
 pub use error::StoreError;
 pub use home::{

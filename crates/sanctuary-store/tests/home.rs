@@ -46,14 +46,28 @@ fn memory_home() -> (Arc<MemoryBackend>, Home) {
     (backend, home)
 }
 
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
 fn file_hashes(dir: &Path) -> BTreeMap<String, Digest> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
+    files(dir)
+        .into_iter()
+        .map(|p| {
             (
-                e.file_name().to_string_lossy().into_owned(),
-                Digest::sha256(&std::fs::read(e.path()).unwrap()),
+                p.display().to_string(),
+                Digest::sha256(&std::fs::read(&p).unwrap()),
             )
         })
         .collect()
@@ -144,9 +158,16 @@ fn home_is_private_on_disk() {
         std::fs::metadata(&home_dir).unwrap().permissions().mode() & 0o777,
         0o700
     );
-    for entry in std::fs::read_dir(&home_dir).unwrap() {
-        let mode = entry.unwrap().metadata().unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
+    let audit = home_dir.join(sanctuary_store::AUDIT_DIR);
+    assert_eq!(
+        std::fs::metadata(&audit).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    let all = files(&home_dir);
+    assert!(all.len() >= 5, "{all:?}");
+    for path in all {
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", path.display());
     }
 }
 
@@ -223,6 +244,17 @@ fn no_plaintext_names_values_or_value_hashes_on_disk() {
         };
         home.put_with(&ns, &key, value.as_bytes(), opts, Durability::Durable)
             .unwrap();
+        sanctuary_core::audit::AuditSink::record(
+            &home,
+            sanctuary_core::audit::AuditEvent::new(
+                Timestamp::UNIX_EPOCH,
+                sanctuary_core::audit::AuditLayer::L1,
+                format!("MARKER-OP-{i}"),
+                sanctuary_core::audit::AuditOutcome::Success,
+                serde_json::json!({ "detail": format!("MARKER-DETAIL-{i}") }),
+            ),
+        )
+        .unwrap();
         let digest = Digest::sha256(value.as_bytes());
         markers.extend([
             ns.into_bytes(),
@@ -235,8 +267,8 @@ fn no_plaintext_names_values_or_value_hashes_on_disk() {
     markers.push(b"MARKER".to_vec());
     drop(home);
     let mut scanned = 0;
-    for entry in std::fs::read_dir(&home_dir).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+    for path in files(&home_dir) {
+        let bytes = std::fs::read(path).unwrap();
         scanned += bytes.len();
         for marker in &markers {
             assert!(
