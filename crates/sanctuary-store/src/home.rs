@@ -1347,6 +1347,79 @@ impl Home {
         Ok(names)
     }
 
+    /// Drops namespace `ns`: its entries, its integrity tree and its key. Returns whether it
+    /// existed. Durable.
+    ///
+    /// Namespace keys are random, not derived from the master key, and stored only sealed in
+    /// the namespace record this removes. So copies of the namespace's records made before the
+    /// drop (backups, sync copies, pages left behind in the database file) can no longer be
+    /// opened — by anyone, the holder of the passphrase included — unless they also hold a copy
+    /// of the old namespace record *and* a secret that opens the home: a full old backup stays
+    /// readable to whoever can open it, which no scheme can change after the fact. The bytes
+    /// themselves are not overwritten (on SSDs and copy-on-write files that means nothing);
+    /// destroying the key is what makes them unreadable.
+    pub fn drop_namespace(&self, ns: &str) -> Result<bool, StoreError> {
+        validate_namespace(ns)?;
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self
+            .integrity
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(what) = state.taint {
+            return Err(StoreError::Corrupt { what });
+        }
+        let ns_id = self.keys.namespace_id(ns);
+        let record_key = Self::namespace_record_key(&ns_id);
+        if self.backend.get(Table::Meta, &record_key)?.is_none() {
+            return Ok(false);
+        }
+        let mut writes = WriteBatch::new();
+        writes.delete(Table::Meta, record_key);
+        for (row, _) in self.backend.scan_prefix(Table::Records, &ns_id)? {
+            writes.delete(Table::Records, row);
+        }
+        for (row, _) in self.backend.scan_prefix(Table::Tree, &ns_id)? {
+            writes.delete(Table::Tree, row);
+        }
+        let removed = state.trees.remove(&ns_id);
+        let epoch = state.epoch + 1;
+        let root = state.store_root(&self.store_id);
+        writes.put(
+            Table::Meta,
+            labels::META_STATEMENT,
+            Statement { epoch, root }.encode(&self.store_id, &self.keys.root_mac),
+        );
+        let signed = SignedStatement::sign(&self.identity, &self.store_id, epoch, root);
+        if let Some(signed) = &signed {
+            writes.put(Table::Meta, labels::META_SIGNED, signed.encode());
+        }
+        let committed = match signed {
+            Some(_) => self
+                .backend
+                .commit(writes, Durability::Durable)
+                .map_err(StoreError::from),
+            None => Err(StoreError::Corrupt {
+                what: "signing the store root",
+            }),
+        };
+        if let Err(e) = committed {
+            if let Some(tree) = removed {
+                state.trees.insert(ns_id, tree);
+            }
+            return Err(e);
+        }
+        state.epoch = epoch;
+        state.signed_epoch = epoch;
+        self.namespaces
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&ns_id);
+        Ok(true)
+    }
+
     /// Signs the current root (if the last durable commit did not already) and returns an
     /// [`Anchor`] to keep outside the home. Opening with it ([`HomeOptions::anchor`]) detects a
     /// rollback of the whole home to an older state.

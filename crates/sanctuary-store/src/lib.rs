@@ -129,8 +129,15 @@
 //!
 //! # Not yet covered
 //!
-//! Namespace drop (crypto-shredding), export/import, master-key rotation and the OS-keyring
-//! wrap are the next steps of this crate.
+//! Export/import bundles, master-key rotation and the OS-keyring wrap are the next steps of
+//! this crate.
+//!
+//! # Crypto-shredding
+//!
+//! [`Home::drop_namespace`] removes a namespace's entries, tree and key. Namespace keys are
+//! random and exist only sealed in the namespace record, so copies of the namespace's records
+//! taken earlier can no longer be opened, even with the passphrase, unless an old copy of the
+//! namespace record is at hand too (a full old backup stays readable to whoever can open it).
 
 //! # Threat model
 //!
