@@ -39,6 +39,8 @@ impl Purpose {
     pub const APPROVAL_REQUEST: Purpose = Purpose("approval-request");
     /// A human approval grant or denial, bound to the request's argument digest.
     pub const APPROVAL_RECEIPT: Purpose = Purpose("approval-receipt");
+    /// An export bundle of the encrypted store, signed by the exporting store (L1).
+    pub const STORE_BUNDLE: Purpose = Purpose("store-bundle");
     /// A key rotation event, signed by the outgoing key.
     pub const KEY_ROTATION: Purpose = Purpose("key-rotation");
     /// A model provenance declaration (L2).
@@ -55,6 +57,7 @@ impl Purpose {
         Purpose::AUDIT_HEAD,
         Purpose::APPROVAL_REQUEST,
         Purpose::APPROVAL_RECEIPT,
+        Purpose::STORE_BUNDLE,
         Purpose::KEY_ROTATION,
         Purpose::MODEL_PROVENANCE,
         Purpose::ZK_STATEMENT,

@@ -160,90 +160,143 @@ impl RecoveryKey {
         RecoveryKey(key)
     }
 
-    fn checksum(bytes: &[u8; 32]) -> [u8; 2] {
-        let h =
-            Sha256::digest([b"sanctuary-store/v1/recovery-checksum".as_slice(), bytes].concat());
-        let mut out = [0u8; 2];
-        out.copy_from_slice(h.get(..2).unwrap_or(&[0, 0]));
-        out
-    }
-
     /// The key as the user writes it down: `XXXXX-XXXXX-…` (11 groups).
     #[must_use]
     pub fn to_display_string(&self) -> String {
-        let mut raw = Zeroizing::new([0u8; 34]);
-        let (key, check) = raw.split_at_mut(32);
-        key.copy_from_slice(self.0.as_ref());
-        check.copy_from_slice(&Self::checksum(&self.0));
-        let mut out = String::with_capacity(65);
-        let mut acc: u32 = 0;
-        let mut bits = 0u32;
-        let mut chars = 0usize;
-        let mut push = |c: u8, out: &mut String| {
-            if chars > 0 && chars % 5 == 0 {
-                out.push('-');
-            }
-            out.push(char::from(c));
-            chars += 1;
-        };
-        for &b in raw.iter() {
-            acc = (acc << 8) | u32::from(b);
-            bits += 8;
-            while bits >= 5 {
-                bits -= 5;
-                push(crockford((acc >> bits) & 31), &mut out);
-            }
-        }
-        if bits > 0 {
-            push(crockford((acc << (5 - bits)) & 31), &mut out);
-        }
-        acc.zeroize();
-        out
+        encode_key_text(&self.0)
     }
 
     /// Parses what the user typed: case-insensitive; hyphens and white space ignored; `O` read
     /// as `0` and `I`/`L` as `1`. A typo is reported as such (the checksum), before any unlock.
     pub fn parse(text: &str) -> Result<Self, CustodyError> {
-        let mut raw = Zeroizing::new(Vec::with_capacity(35));
-        let mut acc: u32 = 0;
-        let mut bits = 0u32;
-        let mut count = 0usize;
-        for c in text.chars() {
-            if c == '-' || c.is_whitespace() {
-                continue;
-            }
-            let c = match c.to_ascii_uppercase() {
-                'O' => '0',
-                'I' | 'L' => '1',
-                other => other,
-            };
-            let value = CROCKFORD
-                .iter()
-                .position(|&a| char::from(a) == c)
-                .ok_or(CustodyError::RecoveryKeyFormat)?;
-            count += 1;
-            if count > 55 {
-                return Err(CustodyError::RecoveryKeyFormat);
-            }
-            acc = (acc << 5) | value as u32;
-            bits += 5;
-            if bits >= 8 {
-                bits -= 8;
-                raw.push(((acc >> bits) & 0xff) as u8);
-            }
+        decode_key_text(text).map(RecoveryKey)
+    }
+
+    /// The 32 secret bytes.
+    pub(crate) fn secret(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+/// The typo-catching checksum of a key written as text (not a secret check: it only tells a
+/// mistyped key from a well-formed one).
+fn key_checksum(bytes: &[u8; 32]) -> [u8; 2] {
+    let h = Sha256::digest([b"sanctuary-store/v1/recovery-checksum".as_slice(), bytes].concat());
+    let mut out = [0u8; 2];
+    out.copy_from_slice(h.get(..2).unwrap_or(&[0, 0]));
+    out
+}
+
+/// 32 bytes as 55 Crockford base32 characters (the last two bytes encoded are a checksum) in
+/// groups of five.
+fn encode_key_text(secret: &[u8; 32]) -> String {
+    let mut raw = Zeroizing::new([0u8; 34]);
+    let (key, check) = raw.split_at_mut(32);
+    key.copy_from_slice(secret);
+    check.copy_from_slice(&key_checksum(secret));
+    let mut out = String::with_capacity(65);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    let mut chars = 0usize;
+    let mut push = |c: u8, out: &mut String| {
+        if chars > 0 && chars % 5 == 0 {
+            out.push('-');
         }
-        // 55 characters carry 275 bits: 34 bytes and 3 padding bits, which must be zero.
-        if count != 55 || raw.len() != 34 || acc & ((1 << bits) - 1) != 0 {
+        out.push(char::from(c));
+        chars += 1;
+    };
+    for &b in raw.iter() {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            push(crockford((acc >> bits) & 31), &mut out);
+        }
+    }
+    if bits > 0 {
+        push(crockford((acc << (5 - bits)) & 31), &mut out);
+    }
+    acc.zeroize();
+    out
+}
+
+/// Parses a key written by [`encode_key_text`]: case-insensitive; hyphens and white space
+/// ignored; `O` read as `0` and `I`/`L` as `1`.
+fn decode_key_text(text: &str) -> Result<Zeroizing<[u8; 32]>, CustodyError> {
+    let mut raw = Zeroizing::new(Vec::with_capacity(35));
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    let mut count = 0usize;
+    for c in text.chars() {
+        if c == '-' || c.is_whitespace() {
+            continue;
+        }
+        let c = match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        };
+        let value = CROCKFORD
+            .iter()
+            .position(|&a| char::from(a) == c)
+            .ok_or(CustodyError::RecoveryKeyFormat)?;
+        count += 1;
+        if count > 55 {
             return Err(CustodyError::RecoveryKeyFormat);
         }
-        acc.zeroize();
-        let (body, check) = raw.split_at(32);
-        let mut key = Zeroizing::new([0u8; 32]);
-        key.copy_from_slice(body);
-        if Self::checksum(&key)[..] != *check {
-            return Err(CustodyError::RecoveryKeyChecksum);
+        acc = (acc << 5) | value as u32;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            raw.push(((acc >> bits) & 0xff) as u8);
         }
-        Ok(RecoveryKey(key))
+    }
+    // 55 characters carry 275 bits: 34 bytes and 3 padding bits, which must be zero.
+    if count != 55 || raw.len() != 34 || acc & ((1 << bits) - 1) != 0 {
+        return Err(CustodyError::RecoveryKeyFormat);
+    }
+    acc.zeroize();
+    let (body, check) = raw.split_at(32);
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(body);
+    if key_checksum(&key)[..] != *check {
+        return Err(CustodyError::RecoveryKeyChecksum);
+    }
+    Ok(key)
+}
+
+/// The secret an export bundle is sealed to: 32 random bytes, written like a recovery key
+/// (55 Crockford base32 characters with a typo checksum). Give it to the importer over another
+/// channel than the bundle.
+pub struct BundleKey(Zeroizing<[u8; 32]>);
+
+impl BundleKey {
+    /// A fresh bundle key.
+    pub fn generate(rng: &mut impl CryptoRngCore) -> Self {
+        let mut key = Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(key.as_mut());
+        BundleKey(key)
+    }
+
+    /// The key as text.
+    #[must_use]
+    pub fn to_display_string(&self) -> String {
+        encode_key_text(&self.0)
+    }
+
+    /// Parses the key's text.
+    pub fn parse(text: &str) -> Result<Self, CustodyError> {
+        decode_key_text(text).map(BundleKey)
+    }
+
+    pub(crate) fn secret(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BundleKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BundleKey([redacted])")
     }
 }
 
@@ -414,7 +467,7 @@ pub(crate) fn passphrase_kek(
 
 /// The KEK of a recovery wrap: HKDF-SHA256 of the recovery key.
 pub(crate) fn recovery_kek(key: &RecoveryKey, salt: &[u8; 16]) -> Key32 {
-    crypto::hkdf(key.0.as_ref(), salt, &[labels::HKDF_RECOVERY_KEK])
+    crypto::hkdf(key.secret(), salt, &[labels::HKDF_RECOVERY_KEK])
 }
 
 #[cfg(test)]

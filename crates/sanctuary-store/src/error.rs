@@ -74,6 +74,17 @@ pub enum StoreError {
         /// Which part.
         what: &'static str,
     },
+    /// A bundle was refused on import; nothing was written.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
+    /// An import found an entry that already exists, with [`crate::Conflict::Fail`].
+    #[error("import conflict: entry {key:?} in namespace {namespace:?} exists")]
+    ImportConflict {
+        /// The namespace.
+        namespace: String,
+        /// The entry's name.
+        key: String,
+    },
     /// The backend failed; the operation was not applied.
     #[error(transparent)]
     Backend(#[from] BackendError),

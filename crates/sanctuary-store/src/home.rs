@@ -2,7 +2,9 @@
 
 use crate::audit::{AUDIT_DIR, AuditLog, AuditReport, verify_audit_bytes, verify_audit_log};
 use crate::backend::{Backend, Durability, RedbBackend, Table, WriteBatch};
+use crate::bundle::{self, BundleEntry, BundleError};
 use crate::crypto::{self, Key32};
+use crate::custody::BundleKey;
 use crate::custody::{self, KdfParams, Passphrase, RecoveryKey, Wrap, WrapKind};
 use crate::error::StoreError;
 use crate::integrity::{self, Integrity, LeafRow, SignedStatement, Statement};
@@ -1420,6 +1422,91 @@ impl Home {
         Ok(true)
     }
 
+    /// Exports the live, unexpired entries of `namespaces` as a bundle sealed to `key` and
+    /// signed by this store's identity ([`crate::bundle`] describes the format).
+    pub fn export(&self, namespaces: &[&str], key: &BundleKey) -> Result<Vec<u8>, StoreError> {
+        let mut entries = Vec::new();
+        for ns in namespaces {
+            for name in self.list(ns)? {
+                let Some(entry) = self.get(ns, &name)? else {
+                    continue;
+                };
+                entries.push(BundleEntry {
+                    ns: (*ns).to_owned(),
+                    key: name,
+                    content_type: entry.metadata.content_type,
+                    tags: entry.metadata.tags,
+                    expires_ms: entry.metadata.expires.map(|t| t.unix_millis()),
+                    value: entry.value,
+                });
+            }
+        }
+        let now = self.options.clock.now().unix_millis();
+        Ok(bundle::seal(&entries, now, &self.identity, key)?)
+    }
+
+    /// Imports a bundle: it is decrypted, its signature checked (against `options.signer` if
+    /// given), and every entry validated before anything is written; then all entries are
+    /// written in one durable batch, re-encrypted under this home's keys, following
+    /// `options.conflict`. Entries already expired are skipped. Creation and update times are
+    /// those of the import.
+    pub fn import(
+        &self,
+        bundle: &[u8],
+        key: &BundleKey,
+        options: &ImportOptions,
+    ) -> Result<ImportReport, StoreError> {
+        let (signer, entries) = bundle::open(bundle, key, options.signer.as_ref())?;
+        let now = self.options.clock.now();
+        let mut batch = Batch::new();
+        let mut report = ImportReport {
+            signer,
+            imported: 0,
+            skipped: 0,
+        };
+        for entry in entries {
+            let ttl = match entry.expires_ms {
+                None => None,
+                Some(ms) => match Timestamp::from_unix_millis(ms)
+                    .ok()
+                    .and_then(|t| t.duration_since(now))
+                {
+                    Some(d) if !d.is_zero() => Some(d),
+                    _ => {
+                        report.skipped += 1;
+                        continue;
+                    }
+                },
+            };
+            let exists = self.exists(&entry.ns, &entry.key)?;
+            match (exists, options.conflict) {
+                (true, Conflict::Skip) => {
+                    report.skipped += 1;
+                    continue;
+                }
+                (true, Conflict::Fail) => {
+                    return Err(StoreError::ImportConflict {
+                        namespace: entry.ns,
+                        key: entry.key,
+                    });
+                }
+                _ => {}
+            }
+            let entry_options = EntryOptions {
+                content_type: entry.content_type,
+                tags: entry.tags,
+                ttl,
+            };
+            entry_options
+                .validate()
+                .map_err(|_| StoreError::Bundle(BundleError::InvalidEntry))?;
+            batch.put(&entry.ns, &entry.key, &entry.value, entry_options);
+            report.imported += 1;
+        }
+        self.apply(batch, Durability::Durable)?;
+        Ok(report)
+    }
+
     /// Signs the current root (if the last durable commit did not already) and returns an
     /// [`Anchor`] to keep outside the home. Opening with it ([`HomeOptions::anchor`]) detects a
     /// rollback of the whole home to an older state.
@@ -1881,4 +1968,37 @@ pub enum ProblemKind {
     Orphan,
     /// The tree, the statement or a namespace record is wrong.
     Tree(&'static str),
+}
+
+/// What an import does when an entry already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Conflict {
+    /// Keep the existing entry.
+    #[default]
+    Skip,
+    /// Replace it (a new version).
+    Overwrite,
+    /// Refuse the whole import; nothing is written.
+    Fail,
+}
+
+/// How [`Home::import`] proceeds.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The policy for entries that already exist.
+    pub conflict: Conflict,
+    /// The store identity the bundle must be signed by; `None` accepts any signer (the report
+    /// says which).
+    pub signer: Option<PublicKey>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Who signed the bundle.
+    pub signer: PublicKey,
+    /// Entries written.
+    pub imported: u64,
+    /// Entries skipped (existing with [`Conflict::Skip`], or expired).
+    pub skipped: u64,
 }

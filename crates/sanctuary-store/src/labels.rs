@@ -16,6 +16,8 @@ pub(crate) const HKDF_ROOT_MAC: &[u8] = b"sanctuary-store/v1/hkdf/root-mac";
 pub(crate) const HKDF_LEAF_NAME: &[u8] = b"sanctuary-store/v1/hkdf/leaf-name";
 /// HKDF-SHA256 `info` for the key that seals audit-log entries.
 pub(crate) const HKDF_AUDIT_KEY: &[u8] = b"sanctuary-store/v1/hkdf/audit-key";
+/// HKDF-SHA256 `info` for the key that seals an export bundle.
+pub(crate) const HKDF_BUNDLE_KEY: &[u8] = b"sanctuary-store/v1/hkdf/bundle-key";
 /// HKDF-SHA256 `info` for the key-encryption key of a recovery-key wrap.
 pub(crate) const HKDF_RECOVERY_KEK: &[u8] = b"sanctuary-store/v1/hkdf/recovery-kek";
 
@@ -70,6 +72,7 @@ mod tests {
             super::HKDF_AUDIT_KEY,
             super::AAD_AUDIT,
             super::AUDIT_CHAIN,
+            super::HKDF_BUNDLE_KEY,
             super::AAD_WRAP,
             super::AAD_NAMESPACE,
             super::AAD_IDENTITY,

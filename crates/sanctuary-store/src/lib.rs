@@ -129,8 +129,14 @@
 //!
 //! # Not yet covered
 //!
-//! Export/import bundles, master-key rotation and the OS-keyring wrap are the next steps of
-//! this crate.
+//! Master-key rotation and the OS-keyring wrap are the next steps of this crate.
+//!
+//! # Moving entries between homes
+//!
+//! [`Home::export`] seals entries to a [`BundleKey`] and signs them with the store identity;
+//! [`Home::import`] checks everything (decryption, signature, optionally the expected signer,
+//! every entry against the store's rules) before writing anything, then writes in one batch
+//! under the importing home's own keys, with a [`Conflict`] policy. See [`bundle`].
 //!
 //! # Crypto-shredding
 //!
@@ -151,6 +157,7 @@
 
 mod audit;
 pub mod backend;
+pub mod bundle;
 mod crypto;
 mod custody;
 mod error;
@@ -166,10 +173,12 @@ pub use audit::{
     AUDIT_DIR, AuditProblem, AuditProblemKind, AuditReadError, AuditReport, CHECKPOINT_EVERY,
     verify_audit_bytes, verify_audit_log,
 };
-pub use custody::{CustodyError, KdfParams, Passphrase, RecoveryKey};
+pub use bundle::BundleError;
+pub use custody::{BundleKey, CustodyError, KdfParams, Passphrase, RecoveryKey};
 pub use error::StoreError;
 pub use home::{
-    Anchor, Applied, Batch, CUSTODY_FILE, DB_FILE, Entry, EntryOptions, Home, HomeOptions,
-    InclusionProof, Problem, ProblemKind, Unlock, VerifyReport,
+    Anchor, Applied, Batch, CUSTODY_FILE, Conflict, DB_FILE, Entry, EntryOptions, Home,
+    HomeOptions, ImportOptions, ImportReport, InclusionProof, Problem, ProblemKind, Unlock,
+    VerifyReport,
 };
 pub use record::{MAX_CONTENT_TYPE_LEN, MAX_TAG_LEN, MAX_TAGS, Metadata};
