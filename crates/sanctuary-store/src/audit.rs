@@ -383,11 +383,6 @@ fn io(path: &Path, e: &std::io::Error) -> AuditError {
 }
 
 impl AuditLog {
-    /// The audit key: HKDF of the master key.
-    pub(crate) fn key(master: &Key32, store_id: &[u8; 16]) -> Key32 {
-        crypto::hkdf(master.as_bytes(), store_id, &[labels::HKDF_AUDIT_KEY])
-    }
-
     fn header_bytes(log_id: &[u8; 16], identity: &PublicKey) -> Vec<u8> {
         [HEADER_MAGIC.as_slice(), log_id, identity.as_bytes()].concat()
     }

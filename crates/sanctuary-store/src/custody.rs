@@ -341,6 +341,9 @@ impl WrapKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Wrap {
     pub(crate) id: [u8; 16],
+    /// A public fingerprint of the wrapped master key ([`master_id`]), so a key file that holds
+    /// wraps of two masters (during a rotation) tells them apart.
+    pub(crate) master_id: [u8; 8],
     pub(crate) kind: WrapKind,
     /// `nonce ‖ ciphertext ‖ tag` of the master key.
     pub(crate) sealed: Vec<u8>,
@@ -357,6 +360,7 @@ impl Wrap {
     fn header(&self) -> Vec<u8> {
         let mut out = vec![WRAP_FORMAT, self.kind.tag()];
         out.extend_from_slice(&self.id);
+        out.extend_from_slice(&self.master_id);
         match self.kind {
             WrapKind::Passphrase { params, salt } => {
                 out.extend_from_slice(&params.to_bytes());
@@ -378,6 +382,7 @@ impl Wrap {
         let (&format, rest) = bytes.split_first().ok_or(WrapFormatError)?;
         let (&kind, rest) = rest.split_first().ok_or(WrapFormatError)?;
         let (id, rest) = rest.split_first_chunk::<16>().ok_or(WrapFormatError)?;
+        let (master_id, rest) = rest.split_first_chunk::<8>().ok_or(WrapFormatError)?;
         if format != WRAP_FORMAT {
             return Err(WrapFormatError);
         }
@@ -408,6 +413,7 @@ impl Wrap {
         }
         Ok(Wrap {
             id: *id,
+            master_id: *master_id,
             kind,
             sealed: rest.to_vec(),
         })
@@ -429,6 +435,7 @@ impl Wrap {
         rng.fill_bytes(&mut id);
         let mut wrap = Wrap {
             id,
+            master_id: master_id(master),
             kind,
             sealed: Vec::new(),
         };
@@ -441,8 +448,18 @@ impl Wrap {
     pub(crate) fn open(&self, store_id: &[u8; 16], kek: &Key32) -> Option<Key32> {
         let plain = crypto::open(kek, &self.aad(store_id), &self.sealed).ok()?;
         let key: [u8; 32] = plain.as_slice().try_into().ok()?;
-        Some(Key32::from_bytes(key))
+        let key = Key32::from_bytes(key);
+        (master_id(&key) == self.master_id).then_some(key)
     }
+}
+
+/// A public fingerprint of a master key: the first 8 bytes of an HMAC under it. It tells at
+/// most two keys apart (during a rotation) and reveals nothing usable about the key.
+pub(crate) fn master_id(master: &Key32) -> [u8; 8] {
+    let mac = crypto::hmac(master, &[labels::MAC_MASTER_ID]);
+    let mut id = [0u8; 8];
+    id.copy_from_slice(mac.get(..8).unwrap_or(&[0; 8]));
+    id
 }
 
 /// The KEK of a passphrase wrap: Argon2id. Returns `None` only if Argon2 rejects the

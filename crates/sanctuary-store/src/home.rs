@@ -468,7 +468,8 @@ impl Home {
         }
         let store_id = random16();
         let master = Key32::random(&mut OsRng);
-        let keys = MasterKeys::derive(&master, &store_id);
+        let keys = MasterKeys::derive(&master, &store_id, Key32::random(&mut OsRng));
+        let audit_key = Key32::random(&mut OsRng);
         let identity_seed = SecretSeed::generate(&mut OsRng);
         let recovery = RecoveryKey::generate(&mut OsRng);
 
@@ -517,17 +518,9 @@ impl Home {
             },
         )?;
         batch.put(Table::Meta, labels::META_SIGNED, signed.encode());
-        let identity_aad = crypto::aad(&[labels::AAD_IDENTITY, &store_id]);
-        batch.put(
-            Table::Meta,
-            labels::META_IDENTITY,
-            crypto::seal(
-                &keys.meta,
-                &identity_aad,
-                identity_seed.expose_secret(),
-                &mut OsRng,
-            ),
-        );
+        for (row, value) in master_sealed_rows(&keys, &store_id, &identity_seed, &audit_key) {
+            batch.put(Table::Meta, row, value);
+        }
         match &custody {
             CustodyStore::Backend => batch.put(Table::Meta, META_CUSTODY, custody_bytes.clone()),
             CustodyStore::File(_) => {}
@@ -563,7 +556,36 @@ impl Home {
                 what: "header (database and key file belong to different homes)",
             });
         }
-        let keys = MasterKeys::derive(&master, &store_id);
+        let meta = MasterKeys::meta_key(&master, &store_id);
+        let open_meta_row =
+            |row: &[u8], label: &[u8], what: &'static str| -> Result<Key32, StoreError> {
+                let sealed = backend
+                    .get(Table::Meta, row)?
+                    .ok_or(StoreError::Corrupt { what })?;
+                let plain = crypto::open(&meta, &crypto::aad(&[label, &store_id]), &sealed)
+                    .map_err(|_| StoreError::Corrupt { what })?;
+                let bytes: [u8; 32] = plain
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt { what })?;
+                Ok(Key32::from_bytes(bytes))
+            };
+        let keys = MasterKeys::derive(
+            &master,
+            &store_id,
+            open_meta_row(
+                labels::META_NSID_KEY,
+                labels::AAD_NSID_KEY,
+                "namespace-id key",
+            )?,
+        );
+        let audit_key = open_meta_row(labels::META_AUDIT_KEY, labels::AAD_AUDIT_KEY, "audit key")?;
+        let key_check = backend.get(Table::Meta, labels::META_KEY_CHECK)?;
+        if key_check.as_deref() != Some(keys.key_check(&store_id).as_slice()) {
+            return Err(StoreError::Corrupt {
+                what: "key check (the database is sealed under another master key)",
+            });
+        }
         let sealed =
             backend
                 .get(Table::Meta, labels::META_IDENTITY)?
@@ -611,16 +633,13 @@ impl Home {
             CustodyStore::File(path) => path.parent().map(|home| home.join(AUDIT_DIR)),
             CustodyStore::Backend => None,
         };
-        let audit = AuditLog::open(
-            audit_dir.as_deref(),
-            AuditLog::key(&master, &store_id),
-            store_id,
-            &identity,
-        )
-        .map_err(|e| StoreError::Io {
-            path: audit_dir.clone().unwrap_or_default(),
-            reason: e.to_string(),
-        })?;
+        let audit =
+            AuditLog::open(audit_dir.as_deref(), audit_key, store_id, &identity).map_err(|e| {
+                StoreError::Io {
+                    path: audit_dir.clone().unwrap_or_default(),
+                    reason: e.to_string(),
+                }
+            })?;
         Ok(Home {
             backend,
             custody,
@@ -2001,4 +2020,37 @@ pub struct ImportReport {
     pub imported: u64,
     /// Entries skipped (existing with [`Conflict::Skip`], or expired).
     pub skipped: u64,
+}
+
+/// Every metadata row sealed under the meta key of `keys` (all but the namespace records):
+/// written at creation and again by a master-key rotation.
+fn master_sealed_rows(
+    keys: &MasterKeys,
+    store_id: &[u8; 16],
+    identity_seed: &SecretSeed,
+    audit_key: &Key32,
+) -> Vec<(&'static [u8], Vec<u8>)> {
+    let seal = |label: &[u8], secret: &[u8]| {
+        crypto::seal(
+            &keys.meta,
+            &crypto::aad(&[label, store_id]),
+            secret,
+            &mut OsRng,
+        )
+    };
+    vec![
+        (
+            labels::META_IDENTITY,
+            seal(labels::AAD_IDENTITY, identity_seed.expose_secret()),
+        ),
+        (
+            labels::META_NSID_KEY,
+            seal(labels::AAD_NSID_KEY, keys.namespace_id_key().as_bytes()),
+        ),
+        (
+            labels::META_AUDIT_KEY,
+            seal(labels::AAD_AUDIT_KEY, audit_key.as_bytes()),
+        ),
+        (labels::META_KEY_CHECK, keys.key_check(store_id).to_vec()),
+    ]
 }

@@ -2,9 +2,11 @@
 //!
 //! ```text
 //! master key M (32 random bytes; on disk only as wraps)
-//! ├─ K_nsid = HKDF(M, salt = store id, "namespace-id")   ns id  = HMAC(K_nsid, namespace)[..16]
 //! ├─ K_root = HKDF(M, salt = store id, "root-mac")       authenticates the store statement
-//! └─ K_meta = HKDF(M, salt = store id, "meta-key")       encrypts namespace records, identity
+//! └─ K_meta = HKDF(M, salt = store id, "meta-key")       seals everything below
+//!      namespace-id key K_nsid (32 random bytes)        ns id = HMAC(K_nsid, namespace)[..16]
+//!      audit key K_audit (32 random bytes)              seals audit-log entries
+//!      store identity seed (32 random bytes)
 //!      namespace key N (32 random bytes per namespace, stored sealed under K_meta)
 //!      ├─ K_kid = HKDF(N, salt = store id ‖ ns id, "key-id")   key id = HMAC(K_kid, key name)
 //!      ├─ K_leaf = HKDF(N, salt = store id ‖ ns id, "leaf-name")  seals names in tree rows
@@ -24,12 +26,29 @@ pub(crate) struct MasterKeys {
 }
 
 impl MasterKeys {
-    pub(crate) fn derive(master: &Key32, store_id: &[u8; 16]) -> Self {
+    /// Keys derived from `master`; the namespace-id key is random and stored sealed under
+    /// `meta`, so it is handed in (it survives a master rotation, and so do namespace ids).
+    pub(crate) fn derive(master: &Key32, store_id: &[u8; 16], namespace_id: Key32) -> Self {
         MasterKeys {
-            namespace_id: crypto::hkdf(master.as_bytes(), store_id, &[labels::HKDF_NAMESPACE_ID]),
+            namespace_id,
             meta: crypto::hkdf(master.as_bytes(), store_id, &[labels::HKDF_META_KEY]),
             root_mac: crypto::hkdf(master.as_bytes(), store_id, &[labels::HKDF_ROOT_MAC]),
         }
+    }
+
+    /// The namespace-id key (to seal it again under a new master).
+    pub(crate) fn namespace_id_key(&self) -> &Key32 {
+        &self.namespace_id
+    }
+
+    /// The meta key alone (to open the sealed namespace-id key before the rest).
+    pub(crate) fn meta_key(master: &Key32, store_id: &[u8; 16]) -> Key32 {
+        crypto::hkdf(master.as_bytes(), store_id, &[labels::HKDF_META_KEY])
+    }
+
+    /// The key check: `HMAC(K_meta, label ‖ store id)`.
+    pub(crate) fn key_check(&self, store_id: &[u8; 16]) -> [u8; 32] {
+        crypto::hmac(&self.meta, &[labels::MAC_KEY_CHECK, store_id])
     }
 
     /// The on-disk id of a namespace: nothing about the name can be learned from it.

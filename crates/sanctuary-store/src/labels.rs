@@ -2,8 +2,6 @@
 //! tags and the keys of the metadata table. A label is never reused for another purpose, and
 //! each one names the format version, so a future format cannot be confused with this one.
 
-/// HKDF-SHA256 `info` for the key that derives namespace ids (`HMAC(key, namespace)`).
-pub(crate) const HKDF_NAMESPACE_ID: &[u8] = b"sanctuary-store/v1/hkdf/namespace-id";
 /// HKDF-SHA256 `info` for the key that encrypts store metadata (namespace keys, the identity).
 pub(crate) const HKDF_META_KEY: &[u8] = b"sanctuary-store/v1/hkdf/meta-key";
 /// HKDF-SHA256 `info` for a namespace's key-id (HMAC) key.
@@ -14,8 +12,6 @@ pub(crate) const HKDF_RECORD_KEY: &[u8] = b"sanctuary-store/v1/hkdf/record-key";
 pub(crate) const HKDF_ROOT_MAC: &[u8] = b"sanctuary-store/v1/hkdf/root-mac";
 /// HKDF-SHA256 `info` for a namespace's key that seals entry names in the integrity tree.
 pub(crate) const HKDF_LEAF_NAME: &[u8] = b"sanctuary-store/v1/hkdf/leaf-name";
-/// HKDF-SHA256 `info` for the key that seals audit-log entries.
-pub(crate) const HKDF_AUDIT_KEY: &[u8] = b"sanctuary-store/v1/hkdf/audit-key";
 /// HKDF-SHA256 `info` for the key that seals an export bundle.
 pub(crate) const HKDF_BUNDLE_KEY: &[u8] = b"sanctuary-store/v1/hkdf/bundle-key";
 /// HKDF-SHA256 `info` for the key-encryption key of a recovery-key wrap.
@@ -38,6 +34,14 @@ pub(crate) const AAD_LEAF_NAME: &[u8] = b"sanctuary-store/v1/aad/leaf-name";
 pub(crate) const AAD_AUDIT: &[u8] = b"sanctuary-store/v1/aad/audit-entry";
 /// Hash label of the audit log's chain.
 pub(crate) const AUDIT_CHAIN: &[u8] = b"sanctuary-store/v1/audit-chain";
+/// HMAC input label of a master key's public fingerprint.
+pub(crate) const MAC_MASTER_ID: &[u8] = b"sanctuary-store/v1/mac/master-id";
+/// HMAC input label of the key check: which master key the database is sealed under.
+pub(crate) const MAC_KEY_CHECK: &[u8] = b"sanctuary-store/v1/mac/key-check";
+/// AEAD associated data: the audit log's key, sealed in the metadata table.
+pub(crate) const AAD_AUDIT_KEY: &[u8] = b"sanctuary-store/v1/aad/audit-key";
+/// AEAD associated data: the namespace-id key, sealed in the metadata table.
+pub(crate) const AAD_NSID_KEY: &[u8] = b"sanctuary-store/v1/aad/nsid-key";
 /// HMAC input label of the store statement.
 pub(crate) const MAC_STATEMENT: &[u8] = b"sanctuary-store/v1/mac/statement";
 /// Hash label of the store root (over every namespace root).
@@ -51,6 +55,12 @@ pub(crate) const META_NAMESPACE_PREFIX: &[u8] = b"ns/";
 pub(crate) const META_STATEMENT: &[u8] = b"statement";
 /// Metadata table: the last signed store statement (epoch, store root, Ed25519 signature).
 pub(crate) const META_SIGNED: &[u8] = b"signed-root";
+/// Metadata table: the key check (HMAC under the meta key): which master the database uses.
+pub(crate) const META_KEY_CHECK: &[u8] = b"key-check";
+/// Metadata table: the audit log's key, sealed under the meta key.
+pub(crate) const META_AUDIT_KEY: &[u8] = b"audit-key";
+/// Metadata table: the namespace-id key, sealed under the meta key.
+pub(crate) const META_NSID_KEY: &[u8] = b"namespace-id-key";
 /// Metadata table: the encrypted seed of the store identity.
 pub(crate) const META_IDENTITY: &[u8] = b"identity";
 
@@ -59,7 +69,6 @@ mod tests {
     #[test]
     fn labels_are_distinct() {
         let all: &[&[u8]] = &[
-            super::HKDF_NAMESPACE_ID,
             super::HKDF_META_KEY,
             super::HKDF_KEY_ID,
             super::HKDF_RECORD_KEY,
@@ -69,7 +78,10 @@ mod tests {
             super::AAD_LEAF_NAME,
             super::MAC_STATEMENT,
             super::STORE_ROOT,
-            super::HKDF_AUDIT_KEY,
+            super::MAC_MASTER_ID,
+            super::MAC_KEY_CHECK,
+            super::AAD_AUDIT_KEY,
+            super::AAD_NSID_KEY,
             super::AAD_AUDIT,
             super::AUDIT_CHAIN,
             super::HKDF_BUNDLE_KEY,
