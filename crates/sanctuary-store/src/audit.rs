@@ -383,6 +383,11 @@ fn io(path: &Path, e: &std::io::Error) -> AuditError {
 }
 
 impl AuditLog {
+    /// The key that seals the entries (sealed again, unchanged, by a master rotation).
+    pub(crate) fn key(&self) -> &Key32 {
+        &self.key
+    }
+
     fn header_bytes(log_id: &[u8; 16], identity: &PublicKey) -> Vec<u8> {
         [HEADER_MAGIC.as_slice(), log_id, identity.as_bytes()].concat()
     }

@@ -324,8 +324,18 @@ pub enum CustodyError {
 /// The kind of a wrap, with what its KEK derivation needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WrapKind {
-    Passphrase { params: KdfParams, salt: [u8; 16] },
-    Recovery { salt: [u8; 16] },
+    Passphrase {
+        params: KdfParams,
+        salt: [u8; 16],
+    },
+    Recovery {
+        salt: [u8; 16],
+    },
+    /// The old master, wrapped under a key derived from the new master, while a rotation is
+    /// under way: whoever opens the new master can finish the rotation.
+    Bridge {
+        salt: [u8; 16],
+    },
 }
 
 impl WrapKind {
@@ -333,6 +343,7 @@ impl WrapKind {
         match self {
             WrapKind::Passphrase { .. } => 1,
             WrapKind::Recovery { .. } => 2,
+            WrapKind::Bridge { .. } => 3,
         }
     }
 }
@@ -366,7 +377,7 @@ impl Wrap {
                 out.extend_from_slice(&params.to_bytes());
                 out.extend_from_slice(&salt);
             }
-            WrapKind::Recovery { salt } => out.extend_from_slice(&salt),
+            WrapKind::Recovery { salt } | WrapKind::Bridge { salt } => out.extend_from_slice(&salt),
         }
         out
     }
@@ -405,6 +416,10 @@ impl Wrap {
             2 => {
                 let (salt, rest) = rest.split_first_chunk::<16>().ok_or(WrapFormatError)?;
                 (WrapKind::Recovery { salt: *salt }, rest)
+            }
+            3 => {
+                let (salt, rest) = rest.split_first_chunk::<16>().ok_or(WrapFormatError)?;
+                (WrapKind::Bridge { salt: *salt }, rest)
             }
             _ => return Err(WrapFormatError),
         };
@@ -480,6 +495,11 @@ pub(crate) fn passphrase_kek(
         .hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
         .ok()?;
     Some(Key32::from_bytes(*out))
+}
+
+/// The KEK of a bridge wrap: HKDF-SHA256 of the new master key.
+pub(crate) fn bridge_kek(new_master: &Key32, salt: &[u8; 16]) -> Key32 {
+    crypto::hkdf(new_master.as_bytes(), salt, &[labels::HKDF_BRIDGE_KEK])
 }
 
 /// The KEK of a recovery wrap: HKDF-SHA256 of the recovery key.

@@ -290,12 +290,30 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn encode_custody(store_id: &[u8; 16], wraps: &[Wrap]) -> Vec<u8> {
+/// The key file: the wraps of the master key and, while a rotation is under way, the
+/// fingerprint of the master it rotates to.
+#[derive(Debug, Clone)]
+struct KeyFile {
+    store_id: [u8; 16],
+    wraps: Vec<Wrap>,
+    target: Option<[u8; 8]>,
+}
+
+/// `magic ‖ format ‖ store id ‖ target flag (1) ‖ target master id (8, if flagged) ‖ count ‖
+/// (length (2) ‖ wrap)*`.
+fn encode_custody(file: &KeyFile) -> Vec<u8> {
     let mut out = CUSTODY_MAGIC.to_vec();
     out.push(FORMAT);
-    out.extend_from_slice(store_id);
-    out.push(u8::try_from(wraps.len()).unwrap_or(u8::MAX));
-    for wrap in wraps {
+    out.extend_from_slice(&file.store_id);
+    match file.target {
+        Some(t) => {
+            out.push(1);
+            out.extend_from_slice(&t);
+        }
+        None => out.push(0),
+    }
+    out.push(u8::try_from(file.wraps.len()).unwrap_or(u8::MAX));
+    for wrap in &file.wraps {
         let bytes = wrap.encode();
         out.extend_from_slice(&u16::try_from(bytes.len()).unwrap_or(u16::MAX).to_be_bytes());
         out.extend_from_slice(&bytes);
@@ -305,10 +323,19 @@ fn encode_custody(store_id: &[u8; 16], wraps: &[Wrap]) -> Vec<u8> {
 
 /// Decodes a key file. Wraps that do not decode (for example with Argon2 parameters out of
 /// bounds) are dropped: they can never open.
-fn decode_custody(bytes: &[u8]) -> Option<([u8; 16], Vec<Wrap>)> {
+fn decode_custody(bytes: &[u8]) -> Option<KeyFile> {
     let rest = bytes.strip_prefix(CUSTODY_MAGIC.as_slice())?;
     let (&format, rest) = rest.split_first()?;
     let (store_id, rest) = rest.split_first_chunk::<16>()?;
+    let (&flag, rest) = rest.split_first()?;
+    let (target, rest) = match flag {
+        0 => (None, rest),
+        1 => {
+            let (t, rest) = rest.split_first_chunk::<8>()?;
+            (Some(*t), rest)
+        }
+        _ => return None,
+    };
     let (&count, mut rest) = rest.split_first()?;
     if format != FORMAT {
         return None;
@@ -322,7 +349,11 @@ fn decode_custody(bytes: &[u8]) -> Option<([u8; 16], Vec<Wrap>)> {
         }
         rest = tail;
     }
-    rest.is_empty().then_some((*store_id, wraps))
+    rest.is_empty().then_some(KeyFile {
+        store_id: *store_id,
+        wraps,
+        target,
+    })
 }
 
 fn random16() -> [u8; 16] {
@@ -382,13 +413,13 @@ impl Home {
             }
             Err(e) => return Err(io_err(&custody_path, &e)),
         };
-        let (store_id, master, weak_kdf) = Self::unlock_custody(&bytes, unlock)?;
+        let (file, candidates, weak_kdf) = Self::unlock_custody(&bytes, unlock)?;
         let backend: Arc<dyn Backend> = Arc::new(RedbBackend::open(&dir.join(DB_FILE))?);
-        Self::load(
+        Self::open_with(
             backend,
             CustodyStore::File(custody_path),
-            store_id,
-            master,
+            &file,
+            candidates,
             weak_kdf,
             options,
         )
@@ -421,24 +452,35 @@ impl Home {
                 .ok_or_else(|| StoreError::NotFound {
                     path: PathBuf::new(),
                 })?;
-        let (store_id, master, weak_kdf) = Self::unlock_custody(&bytes, unlock)?;
-        Self::load(
+        let (file, candidates, weak_kdf) = Self::unlock_custody(&bytes, unlock)?;
+        Self::open_with(
             backend,
             CustodyStore::Backend,
-            store_id,
-            master,
+            &file,
+            candidates,
             weak_kdf,
             options,
         )
     }
 
+    /// Every master key that `unlock` opens (two only while a rotation is under way).
     fn unlock_custody(
         bytes: &[u8],
         unlock: Unlock<'_>,
-    ) -> Result<([u8; 16], Key32, bool), StoreError> {
-        let (store_id, wraps) = decode_custody(bytes).ok_or(StoreError::Unlock)?;
-        let weak_kdf = wraps.iter().any(|w| matches!(w.kind, WrapKind::Passphrase { params, .. } if params.is_weaker_than_default()));
-        for wrap in &wraps {
+    ) -> Result<(KeyFile, Vec<Key32>, bool), StoreError> {
+        let file = decode_custody(bytes).ok_or(StoreError::Unlock)?;
+        let weak_kdf = file
+            .wraps
+            .iter()
+            .any(|w| matches!(w.kind, WrapKind::Passphrase { params, .. } if params.is_weaker_than_default()));
+        let mut masters: Vec<Key32> = Vec::new();
+        for wrap in &file.wraps {
+            if masters
+                .iter()
+                .any(|m| custody::master_id(m) == wrap.master_id)
+            {
+                continue;
+            }
             let kek = match (wrap.kind, unlock) {
                 (WrapKind::Passphrase { params, salt }, Unlock::Passphrase(p)) => {
                     custody::passphrase_kek(p, params, &salt)
@@ -448,11 +490,79 @@ impl Home {
                 }
                 _ => None,
             };
-            if let Some(master) = kek.and_then(|k| wrap.open(&store_id, &k)) {
-                return Ok((store_id, master, weak_kdf));
+            if let Some(master) = kek.and_then(|k| wrap.open(&file.store_id, &k)) {
+                masters.push(master);
             }
         }
-        Err(StoreError::Unlock)
+        // Bridges: an old master reachable from a new one (a rotation under way).
+        for wrap in &file.wraps {
+            let WrapKind::Bridge { salt } = wrap.kind else {
+                continue;
+            };
+            if masters
+                .iter()
+                .any(|m| custody::master_id(m) == wrap.master_id)
+            {
+                continue;
+            }
+            let opened = masters
+                .iter()
+                .find_map(|m| wrap.open(&file.store_id, &custody::bridge_kek(m, &salt)));
+            if let Some(old) = opened {
+                masters.push(old);
+            }
+        }
+        if masters.is_empty() {
+            return Err(StoreError::Unlock);
+        }
+        Ok((file, masters, weak_kdf))
+    }
+
+    /// Opens with the master the database is sealed under, and finishes an interrupted master
+    /// rotation when the secret opens the new master too.
+    fn open_with(
+        backend: Arc<dyn Backend>,
+        custody: CustodyStore,
+        file: &KeyFile,
+        candidates: Vec<Key32>,
+        weak_kdf: bool,
+        options: HomeOptions,
+    ) -> Result<Home, StoreError> {
+        let check = backend
+            .get(Table::Meta, labels::META_KEY_CHECK)?
+            .unwrap_or_default();
+        let store_id = file.store_id;
+        let matches = |m: &Key32| {
+            let meta = MasterKeys::meta_key(m, &store_id);
+            crypto::hmac_verify(&meta, &[labels::MAC_KEY_CHECK, &store_id], &check)
+        };
+        let db_master =
+            candidates
+                .iter()
+                .find(|m| matches(m))
+                .cloned()
+                .ok_or(StoreError::Corrupt {
+                    what: "key check (no unlocked master key matches the database)",
+                })?;
+        let db_id = custody::master_id(&db_master);
+        let home = Self::load(backend, custody, store_id, db_master, weak_kdf, options)?;
+        match file.target {
+            None => Ok(home),
+            // The database was re-encrypted; only the old wraps remain to be removed.
+            Some(target) if target == db_id => {
+                home.finish_rotation(target)?;
+                Ok(home)
+            }
+            Some(target) => match candidates
+                .into_iter()
+                .find(|m| custody::master_id(m) == target)
+            {
+                Some(new) => home.complete_rotation(new),
+                // This secret opens only the old master: the rotation stays pending until the
+                // home is opened with the new passphrase or recovery key.
+                None => Ok(home),
+            },
+        }
     }
 
     fn initialize(
@@ -497,7 +607,11 @@ impl Home {
             &master,
             &mut OsRng,
         );
-        let custody_bytes = encode_custody(&store_id, &[pass_wrap, rec_wrap]);
+        let custody_bytes = encode_custody(&KeyFile {
+            store_id,
+            wraps: vec![pass_wrap, rec_wrap],
+            target: None,
+        });
 
         let mut batch = WriteBatch::new();
         batch.put(Table::Meta, labels::META_HEADER, Self::header(&store_id));
@@ -732,7 +846,7 @@ impl Home {
         self.weak_kdf
     }
 
-    fn read_custody(&self) -> Result<Vec<Wrap>, StoreError> {
+    fn read_custody(&self) -> Result<KeyFile, StoreError> {
         let bytes = match &self.custody {
             CustodyStore::File(path) => std::fs::read(path).map_err(|e| io_err(path, &e))?,
             CustodyStore::Backend => self
@@ -740,16 +854,15 @@ impl Home {
                 .get(Table::Meta, META_CUSTODY)?
                 .ok_or(StoreError::Corrupt { what: "key file" })?,
         };
-        let (store_id, wraps) =
-            decode_custody(&bytes).ok_or(StoreError::Corrupt { what: "key file" })?;
-        if store_id != self.store_id {
+        let file = decode_custody(&bytes).ok_or(StoreError::Corrupt { what: "key file" })?;
+        if file.store_id != self.store_id {
             return Err(StoreError::Corrupt { what: "key file" });
         }
-        Ok(wraps)
+        Ok(file)
     }
 
-    fn write_custody(&self, wraps: &[Wrap]) -> Result<(), StoreError> {
-        let bytes = encode_custody(&self.store_id, wraps);
+    fn write_custody(&self, file: &KeyFile) -> Result<(), StoreError> {
+        let bytes = encode_custody(file);
         match &self.custody {
             CustodyStore::File(path) => write_atomic(path, &bytes),
             CustodyStore::Backend => {
@@ -758,6 +871,283 @@ impl Home {
                 Ok(self.backend.commit(batch, Durability::Durable)?)
             }
         }
+    }
+
+    /// Rotates the master key and re-encrypts everything: a new master key, a new key for
+    /// every namespace (so every record and tree row is encrypted again), the metadata sealed
+    /// again, a new authenticated and signed root. Afterwards only `passphrase` (with
+    /// `params`) and the returned recovery key open the home; every earlier wrap, passphrase and
+    /// recovery key is gone.
+    ///
+    /// Crash safety: the key file first gains the new wraps beside the old ones (marked as a
+    /// rotation under way); the re-encryption is one durable transaction; then the old wraps are
+    /// removed. A crash at any point leaves a home that opens: with the old secrets while the
+    /// re-encryption has not committed, and opening with `passphrase` or the new recovery key
+    /// finishes whatever remains.
+    ///
+    /// The re-encryption is a single transaction: it holds every record of the home in memory.
+    pub fn rotate_master(
+        self,
+        passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<(Home, RecoveryKey), StoreError> {
+        let (new, recovery) = self.begin_rotation(passphrase, params)?;
+        Ok((self.complete_rotation(new)?, recovery))
+    }
+
+    /// Phase one of a rotation: a new master, its wraps added to the key file.
+    fn begin_rotation(
+        &self,
+        passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<(Key32, RecoveryKey), StoreError> {
+        if !params.is_within_bounds() {
+            return Err(StoreError::InvalidMetadata {
+                reason: "argon2 parameters out of bounds",
+            });
+        }
+        let new = Key32::random(&mut OsRng);
+        let recovery = RecoveryKey::generate(&mut OsRng);
+        let pass_salt = random16();
+        let kek = custody::passphrase_kek(passphrase, params, &pass_salt).ok_or(
+            StoreError::InvalidMetadata {
+                reason: "argon2 parameters out of bounds",
+            },
+        )?;
+        let rec_salt = random16();
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut file = self.read_custody()?;
+        file.wraps.push(Wrap::seal(
+            &self.store_id,
+            WrapKind::Passphrase {
+                params,
+                salt: pass_salt,
+            },
+            &kek,
+            &new,
+            &mut OsRng,
+        ));
+        file.wraps.push(Wrap::seal(
+            &self.store_id,
+            WrapKind::Recovery { salt: rec_salt },
+            &custody::recovery_kek(&recovery, &rec_salt),
+            &new,
+            &mut OsRng,
+        ));
+        let bridge_salt = random16();
+        file.wraps.push(Wrap::seal(
+            &self.store_id,
+            WrapKind::Bridge { salt: bridge_salt },
+            &custody::bridge_kek(&new, &bridge_salt),
+            &self.master,
+            &mut OsRng,
+        ));
+        file.target = Some(custody::master_id(&new));
+        self.write_custody(&file)?;
+        Ok((new, recovery))
+    }
+
+    /// Phases two and three: re-encrypt under `new`, drop the old wraps, reopen.
+    fn complete_rotation(self, new: Key32) -> Result<Home, StoreError> {
+        self.reencrypt(&new)?;
+        let target = custody::master_id(&new);
+        self.finish_rotation(target)?;
+        let Home {
+            backend,
+            custody,
+            store_id,
+            weak_kdf,
+            options,
+            ..
+        } = self;
+        Self::load(backend, custody, store_id, new, weak_kdf, options)
+    }
+
+    /// Phase three: keep only the wraps of the master `target`.
+    fn finish_rotation(&self, target: [u8; 8]) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut file = self.read_custody()?;
+        file.wraps.retain(|w| w.master_id == target);
+        file.target = None;
+        self.write_custody(&file)
+    }
+
+    /// Phase two: everything re-encrypted under `new`, in one durable transaction.
+    fn reencrypt(&self, new: &Key32) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let state = self
+            .integrity
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(what) = state.taint {
+            return Err(StoreError::Corrupt { what });
+        }
+        let new_keys =
+            MasterKeys::derive(new, &self.store_id, self.keys.namespace_id_key().clone());
+        let mut writes = WriteBatch::new();
+        let mut rebuilt = Integrity::default();
+        for (row, sealed) in self
+            .backend
+            .scan_prefix(Table::Meta, labels::META_NAMESPACE_PREFIX)?
+        {
+            let corrupt = StoreError::Corrupt {
+                what: "namespace record",
+            };
+            let ns_id: [u8; 16] = row
+                .get(labels::META_NAMESPACE_PREFIX.len()..)
+                .and_then(|r| r.try_into().ok())
+                .ok_or(corrupt.clone())?;
+            let aad = crypto::aad(&[labels::AAD_NAMESPACE, &self.store_id, &ns_id]);
+            let plain =
+                crypto::open(&self.keys.meta, &aad, &sealed).map_err(|_| corrupt.clone())?;
+            let (old_key, name) = plain.split_first_chunk::<32>().ok_or(corrupt.clone())?;
+            let old = NamespaceKeys::derive(&Key32::from_bytes(*old_key), &self.store_id, &ns_id);
+            let fresh = Key32::random(&mut OsRng);
+            let keys = NamespaceKeys::derive(&fresh, &self.store_id, &ns_id);
+            let record = Zeroizing::new([fresh.as_bytes().as_slice(), name].concat());
+            writes.put(
+                Table::Meta,
+                row.clone(),
+                crypto::seal(&new_keys.meta, &aad, &record, &mut OsRng),
+            );
+            let ns_name = String::from_utf8_lossy(name).into_owned();
+            let Some(tree) = state.trees.get(&ns_id) else {
+                continue;
+            };
+            let rebuilt_tree = rebuilt.trees.entry(ns_id).or_default();
+            let mut leaves = Vec::with_capacity(tree.entries.len());
+            for (index, (key_id, _)) in tree.entries.iter().enumerate() {
+                let slot = index as u64;
+                let unnamed = || Self::unnamed(&ns_name, key_id);
+                let bytes = self
+                    .backend
+                    .get(Table::Records, &Self::record_row(&ns_id, key_id))?
+                    .ok_or_else(unnamed)?;
+                let raw = Self::check_record(tree, slot, key_id, &bytes, unnamed, unnamed)?;
+                let leaf_row = self
+                    .backend
+                    .get(Table::Tree, &integrity::row_key(&ns_id, slot))?
+                    .and_then(|r| LeafRow::decode(&r))
+                    .ok_or_else(unnamed)?;
+                let name_aad = integrity::leaf_name_aad(&self.store_id, &ns_id, slot);
+                let entry_name = crypto::open(&old.leaf_name, &name_aad, &leaf_row.sealed_name)
+                    .ok()
+                    .and_then(|n| String::from_utf8(n.to_vec()).ok())
+                    .filter(|n| old.key_id(n) == *key_id)
+                    .ok_or_else(unnamed)?;
+                let new_id = keys.key_id(&entry_name);
+                let (version, _) = raw.version_and_slot();
+                let new_bytes = match raw {
+                    RawRecord::Tombstone { .. } => record::encode_tombstone(version, slot),
+                    RawRecord::Live { meta, value, .. } => {
+                        let old_binding = Binding {
+                            store_id: &self.store_id,
+                            ns_id: &ns_id,
+                            key_id,
+                            version,
+                            slot,
+                        };
+                        let old_key = old.record_key(key_id, version);
+                        let (_, metadata) = record::open_meta(&old_key, old_binding, meta)
+                            .map_err(|_| unnamed())?;
+                        let plain = record::open_value(&old_key, old_binding, value)
+                            .map_err(|_| unnamed())?;
+                        let binding = Binding {
+                            store_id: &self.store_id,
+                            ns_id: &ns_id,
+                            key_id: &new_id,
+                            version,
+                            slot,
+                        };
+                        record::seal_live(
+                            &keys.record_key(&new_id, version),
+                            binding,
+                            &entry_name,
+                            &metadata,
+                            &plain,
+                            &mut OsRng,
+                        )
+                    }
+                };
+                let new_leaf = LeafRow {
+                    key_id: new_id,
+                    version,
+                    record_digest: *Digest::sha256(&new_bytes).as_bytes(),
+                    sealed_name: crypto::seal(
+                        &keys.leaf_name,
+                        &name_aad,
+                        entry_name.as_bytes(),
+                        &mut OsRng,
+                    ),
+                };
+                writes.delete(Table::Records, Self::record_row(&ns_id, key_id));
+                writes.put(Table::Records, Self::record_row(&ns_id, &new_id), new_bytes);
+                writes.put(
+                    Table::Tree,
+                    integrity::row_key(&ns_id, slot),
+                    new_leaf.encode(),
+                );
+                leaves.push(new_leaf.hash());
+                rebuilt_tree.entries.push((new_id, version));
+                rebuilt_tree.slots.insert(new_id, slot);
+            }
+            rebuilt_tree.tree = merkle::Tree::from_leaves(leaves);
+        }
+        let audit_key = self
+            .audit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .key()
+            .clone();
+        for (row, value) in master_sealed_rows(
+            &new_keys,
+            &self.store_id,
+            &self.identity.export_seed(),
+            &audit_key,
+        ) {
+            writes.put(Table::Meta, row, value);
+        }
+        let epoch = state.epoch + 1;
+        let root = rebuilt.store_root(&self.store_id);
+        writes.put(
+            Table::Meta,
+            labels::META_STATEMENT,
+            Statement { epoch, root }.encode(&self.store_id, &new_keys.root_mac),
+        );
+        let signed = SignedStatement::sign(&self.identity, &self.store_id, epoch, root).ok_or(
+            StoreError::Corrupt {
+                what: "signing the store root",
+            },
+        )?;
+        writes.put(Table::Meta, labels::META_SIGNED, signed.encode());
+        self.backend.commit(writes, Durability::Durable)?;
+        Ok(())
+    }
+
+    /// For tests of crash recovery: runs a rotation only up to the end of phase one (the key
+    /// file holds both masters' wraps) or two (the database is re-encrypted), as if the process
+    /// died there, and returns the new recovery key.
+    #[doc(hidden)]
+    pub fn dangerous_rotate_master_and_stop(
+        self,
+        passphrase: &Passphrase,
+        params: KdfParams,
+        after_reencryption: bool,
+    ) -> Result<RecoveryKey, StoreError> {
+        let (new, recovery) = self.begin_rotation(passphrase, params)?;
+        if after_reencryption {
+            self.reencrypt(&new)?;
+        }
+        Ok(recovery)
     }
 
     /// Replaces every passphrase wrap with one under `new` (Argon2id with `params`). The old
@@ -776,7 +1166,8 @@ impl Home {
             .write_lock
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let mut wraps = self.read_custody()?;
+        let mut file = self.read_custody()?;
+        let wraps = &mut file.wraps;
         wraps.retain(|w| !matches!(w.kind, WrapKind::Passphrase { .. }));
         let salt = random16();
         let kek =
@@ -790,7 +1181,7 @@ impl Home {
             &self.master,
             &mut OsRng,
         ));
-        self.write_custody(&wraps)
+        self.write_custody(&file)
     }
 
     /// Issues a new recovery key and removes the wraps of every earlier one.
@@ -799,7 +1190,8 @@ impl Home {
             .write_lock
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let mut wraps = self.read_custody()?;
+        let mut file = self.read_custody()?;
+        let wraps = &mut file.wraps;
         wraps.retain(|w| !matches!(w.kind, WrapKind::Recovery { .. }));
         let recovery = RecoveryKey::generate(&mut OsRng);
         let salt = random16();
@@ -810,7 +1202,7 @@ impl Home {
             &self.master,
             &mut OsRng,
         ));
-        self.write_custody(&wraps)?;
+        self.write_custody(&file)?;
         Ok(recovery)
     }
 

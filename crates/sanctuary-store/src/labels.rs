@@ -14,6 +14,9 @@ pub(crate) const HKDF_ROOT_MAC: &[u8] = b"sanctuary-store/v1/hkdf/root-mac";
 pub(crate) const HKDF_LEAF_NAME: &[u8] = b"sanctuary-store/v1/hkdf/leaf-name";
 /// HKDF-SHA256 `info` for the key that seals an export bundle.
 pub(crate) const HKDF_BUNDLE_KEY: &[u8] = b"sanctuary-store/v1/hkdf/bundle-key";
+/// HKDF-SHA256 `info` for the key-encryption key of a bridge wrap (the old master under the
+/// new one, during a rotation).
+pub(crate) const HKDF_BRIDGE_KEK: &[u8] = b"sanctuary-store/v1/hkdf/bridge-kek";
 /// HKDF-SHA256 `info` for the key-encryption key of a recovery-key wrap.
 pub(crate) const HKDF_RECOVERY_KEK: &[u8] = b"sanctuary-store/v1/hkdf/recovery-kek";
 
@@ -85,6 +88,7 @@ mod tests {
             super::AAD_AUDIT,
             super::AUDIT_CHAIN,
             super::HKDF_BUNDLE_KEY,
+            super::HKDF_BRIDGE_KEK,
             super::AAD_WRAP,
             super::AAD_NAMESPACE,
             super::AAD_IDENTITY,

@@ -50,11 +50,17 @@
 //!
 //! # Keys
 //!
+//! The namespace-id key, the audit key and the identity seed are random and sealed under
+//! K_meta (so a master rotation re-seals them instead of changing every id); a *key check*
+//! (`HMAC(K_meta, label ‖ store id)`) tells which master the database is sealed under.
+//!
 //! ```text
 //! master key M (32 random bytes; on disk only as wraps: AES-256-GCM under
 //! │   Argon2id(passphrase) or HKDF(recovery key); AAD = label ‖ store id ‖ wrap header)
-//! ├─ K_nsid = HKDF(M, salt = store id, "namespace-id")
-//! └─ K_meta = HKDF(M, salt = store id, "meta-key")  seals namespace records and the identity
+//! ├─ K_root = HKDF(M, salt = store id, "root-mac")  authenticates the store statement
+//! └─ K_meta = HKDF(M, salt = store id, "meta-key")  seals the keys below and the identity
+//!      K_nsid (32 random bytes)   namespace id = HMAC(K_nsid, namespace)[..16]
+//!      K_audit (32 random bytes)  seals audit-log entries
 //!      namespace key N (32 random bytes per namespace, sealed under K_meta)
 //!      ├─ K_kid = HKDF(N, salt = store id ‖ ns id, "key-id")
 //!      └─ P_rec = HKDF(N, salt = store id ‖ ns id, "record-key")
@@ -129,7 +135,18 @@
 //!
 //! # Not yet covered
 //!
-//! Master-key rotation and the OS-keyring wrap are the next steps of this crate.
+//! The OS-keyring wrap is the next step of this crate. Homes that live only in a backend
+//! ([`Home::create_in`]) keep their audit log in memory, for as long as the `Home` is open.
+//!
+//! # Rotating the master key
+//!
+//! [`Home::rotate_master`] replaces the master key and re-encrypts everything: every namespace
+//! gets a new key (so every record and tree row is encrypted again), the metadata is sealed
+//! again, and the root is authenticated and signed anew; every earlier passphrase and recovery
+//! key stops working. The key file first gains the new wraps (with a *bridge*: the old master
+//! under the new one), the re-encryption is one durable transaction, then the old wraps go.
+//! A crash anywhere leaves a home that opens; opening with the new passphrase or recovery key
+//! finishes an interrupted rotation.
 //!
 //! # Moving entries between homes
 //!
