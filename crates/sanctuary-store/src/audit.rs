@@ -584,22 +584,7 @@ impl AuditLog {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AuditError> {
-    let tmp = path.with_extension("tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&tmp).map_err(|e| io(&tmp, &e))?;
-    file.write_all(bytes).map_err(|e| io(&tmp, &e))?;
-    file.sync_data().map_err(|e| io(&tmp, &e))?;
-    std::fs::rename(&tmp, path).map_err(|e| io(path, &e))?;
-    if let Some(dir) = path.parent().and_then(|d| std::fs::File::open(d).ok()) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    crate::fsutil::write_atomic(path, bytes).map_err(|(p, e)| io(&p, &e))
 }
 
 fn append_file(path: &Path, bytes: &[u8]) -> Result<(), AuditError> {

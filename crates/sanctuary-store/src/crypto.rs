@@ -65,6 +65,11 @@ pub(crate) fn hkdf_expand(prk: &Key32, info: &[&[u8]]) -> Key32 {
 
 /// HMAC-SHA256 (RFC 2104).
 pub(crate) fn hmac(key: &Key32, data: &[&[u8]]) -> [u8; 32] {
+    mac_over(key, data).finalize().into_bytes().into()
+}
+
+/// HMAC-SHA256 state after absorbing `data`.
+fn mac_over(key: &Key32, data: &[&[u8]]) -> Hmac<Sha256> {
     // HMAC zero-pads keys shorter than the 64-byte block; padding explicitly gives the same
     // key through the infallible constructor.
     let mut block = Zeroizing::new([0u8; 64]);
@@ -74,19 +79,12 @@ pub(crate) fn hmac(key: &Key32, data: &[&[u8]]) -> [u8; 32] {
     for part in data {
         mac.update(part);
     }
-    mac.finalize().into_bytes().into()
+    mac
 }
 
 /// Checks an HMAC-SHA256 tag in constant time.
 pub(crate) fn hmac_verify(key: &Key32, data: &[&[u8]], tag: &[u8]) -> bool {
-    let mut block = Zeroizing::new([0u8; 64]);
-    let (head, _) = block.split_at_mut(32);
-    head.copy_from_slice(key.as_bytes());
-    let mut mac = <Hmac<Sha256> as KeyInit>::new(block.as_ref().into());
-    for part in data {
-        mac.update(part);
-    }
-    mac.verify_slice(tag).is_ok()
+    mac_over(key, data).verify_slice(tag).is_ok()
 }
 
 /// AES-256-GCM with a fresh random nonce: returns `nonce ‖ ciphertext ‖ tag`.

@@ -264,30 +264,8 @@ fn io_err(path: &Path, err: &std::io::Error) -> StoreError {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file (mode 0600), fsync, rename, fsync of
-/// the directory.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    use std::io::Write as _;
-    let tmp = path.with_extension("tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&tmp).map_err(|e| io_err(&tmp, &e))?;
-    file.write_all(bytes).map_err(|e| io_err(&tmp, &e))?;
-    file.sync_all().map_err(|e| io_err(&tmp, &e))?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(|e| io_err(path, &e))?;
-    if let Some(dir) = path.parent() {
-        // Make the rename itself durable.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
+    crate::fsutil::write_atomic(path, bytes).map_err(|(p, e)| io_err(&p, &e))
 }
 
 /// The key file: the wraps of the master key and, while a rotation is under way, the
@@ -810,10 +788,7 @@ impl Home {
 
     /// Makes every buffered write durable now.
     pub fn flush(&self) -> Result<(), StoreError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _guard = self.lock_writes();
         Ok(self.backend.flush()?)
     }
 
@@ -915,10 +890,7 @@ impl Home {
             },
         )?;
         let rec_salt = random16();
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _guard = self.lock_writes();
         let mut file = self.read_custody()?;
         file.wraps.push(Wrap::seal(
             &self.store_id,
@@ -968,10 +940,7 @@ impl Home {
 
     /// Phase three: keep only the wraps of the master `target`.
     fn finish_rotation(&self, target: [u8; 8]) -> Result<(), StoreError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _guard = self.lock_writes();
         let mut file = self.read_custody()?;
         file.wraps.retain(|w| w.master_id == target);
         file.target = None;
@@ -980,10 +949,7 @@ impl Home {
 
     /// Phase two: everything re-encrypted under `new`, in one durable transaction.
     fn reencrypt(&self, new: &Key32) -> Result<(), StoreError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _guard = self.lock_writes();
         let state = self
             .integrity
             .read()
@@ -1162,10 +1128,7 @@ impl Home {
                 reason: "argon2 parameters out of bounds",
             });
         }
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _guard = self.lock_writes();
         let mut file = self.read_custody()?;
         let wraps = &mut file.wraps;
         wraps.retain(|w| !matches!(w.kind, WrapKind::Passphrase { .. }));
@@ -1186,10 +1149,7 @@ impl Home {
 
     /// Issues a new recovery key and removes the wraps of every earlier one.
     pub fn rotate_recovery_key(&self) -> Result<RecoveryKey, StoreError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _guard = self.lock_writes();
         let mut file = self.read_custody()?;
         let wraps = &mut file.wraps;
         wraps.retain(|w| !matches!(w.kind, WrapKind::Recovery { .. }));
@@ -1279,6 +1239,34 @@ impl Home {
 
     fn unnamed(ns: &str, key_id: &[u8; 32]) -> StoreError {
         Self::integrity(ns, &format!("#{}", hex_encode(key_id)))
+    }
+
+    /// Serialises writers.
+    fn lock_writes(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The writer lock and the integrity state, refusing a home whose tree failed its check.
+    fn write_guard(
+        &self,
+    ) -> Result<
+        (
+            std::sync::MutexGuard<'_, ()>,
+            std::sync::RwLockWriteGuard<'_, Integrity>,
+        ),
+        StoreError,
+    > {
+        let guard = self.lock_writes();
+        let state = self
+            .integrity
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(what) = state.taint {
+            return Err(StoreError::Corrupt { what });
+        }
+        Ok((guard, state))
     }
 
     fn read_integrity(&self) -> Result<std::sync::RwLockReadGuard<'_, Integrity>, StoreError> {
@@ -1433,17 +1421,7 @@ impl Home {
                 }
             }
         }
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let mut state = self
-            .integrity
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(what) = state.taint {
-            return Err(StoreError::Corrupt { what });
-        }
+        let (_guard, mut state) = self.write_guard()?;
         let mut staged = Staged::default();
         if let Err(e) = self.stage(&batch, &mut state, &mut staged) {
             staged.undo(&mut state);
@@ -1773,17 +1751,7 @@ impl Home {
     /// destroying the key is what makes them unreadable.
     pub fn drop_namespace(&self, ns: &str) -> Result<bool, StoreError> {
         validate_namespace(ns)?;
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let mut state = self
-            .integrity
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(what) = state.taint {
-            return Err(StoreError::Corrupt { what });
-        }
+        let (_guard, mut state) = self.write_guard()?;
         let ns_id = self.keys.namespace_id(ns);
         let record_key = Self::namespace_record_key(&ns_id);
         if self.backend.get(Table::Meta, &record_key)?.is_none() {
@@ -1922,17 +1890,7 @@ impl Home {
     /// [`Anchor`] to keep outside the home. Opening with it ([`HomeOptions::anchor`]) detects a
     /// rollback of the whole home to an older state.
     pub fn anchor(&self) -> Result<Anchor, StoreError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let mut state = self
-            .integrity
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(what) = state.taint {
-            return Err(StoreError::Corrupt { what });
-        }
+        let (_guard, mut state) = self.write_guard()?;
         let root = state.store_root(&self.store_id);
         let signed = SignedStatement::sign(&self.identity, &self.store_id, state.epoch, root)
             .ok_or(StoreError::Corrupt {
@@ -2009,10 +1967,7 @@ impl Home {
     /// live record decrypted. Problems are named (by entry name where the name can still be
     /// recovered, else by key id).
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _guard = self.lock_writes();
         let fresh = Integrity::load(
             self.backend.as_ref(),
             &self.store_id,

@@ -178,6 +178,7 @@ pub mod bundle;
 mod crypto;
 mod custody;
 mod error;
+mod fsutil;
 mod health;
 mod home;
 mod integrity;
