@@ -1336,22 +1336,34 @@ impl Home {
         match raw {
             RawRecord::Tombstone { version, .. } => Ok((version, None, Some(slot))),
             RawRecord::Live { version, meta, .. } => {
-                let binding = Binding {
-                    store_id: &self.store_id,
-                    ns_id: &namespace.id,
-                    key_id,
-                    version,
-                    slot,
-                };
-                let (name, metadata) =
-                    record::open_meta(&namespace.keys.record_key(key_id, version), binding, meta)
-                        .map_err(|_| Self::integrity(ns, key))?;
-                if name != key {
-                    return Err(Self::integrity(ns, key));
-                }
+                let (_, metadata) = self
+                    .open_name_section(namespace, key_id, version, slot, meta)
+                    .ok_or_else(|| Self::integrity(ns, key))?;
                 Ok((version, Some(metadata.created), Some(slot)))
             }
         }
+    }
+
+    /// Opens the name-and-metadata section of a record and checks that the name is the one its
+    /// key id was made from; `None` if anything fails.
+    fn open_name_section(
+        &self,
+        namespace: &Namespace,
+        key_id: &[u8; 32],
+        version: u64,
+        slot: u64,
+        sealed: &[u8],
+    ) -> Option<(String, Metadata)> {
+        let binding = Binding {
+            store_id: &self.store_id,
+            ns_id: &namespace.id,
+            key_id,
+            version,
+            slot,
+        };
+        record::open_meta(&namespace.keys.record_key(key_id, version), binding, sealed)
+            .ok()
+            .filter(|(name, _)| namespace.keys.key_id(name) == *key_id)
     }
 
     fn rollback(ns: &str, key: &str) -> StoreError {
@@ -1713,19 +1725,9 @@ impl Home {
                 let RawRecord::Live { version, meta, .. } = raw else {
                     continue;
                 };
-                let binding = Binding {
-                    store_id: &self.store_id,
-                    ns_id: &namespace.id,
-                    key_id,
-                    version,
-                    slot,
-                };
-                let (name, metadata) =
-                    record::open_meta(&namespace.keys.record_key(key_id, version), binding, meta)
-                        .map_err(|_| Self::unnamed(ns, key_id))?;
-                if namespace.keys.key_id(&name) != *key_id {
-                    return Err(Self::unnamed(ns, key_id));
-                }
+                let (name, metadata) = self
+                    .open_name_section(&namespace, key_id, version, slot, meta)
+                    .ok_or_else(|| Self::unnamed(ns, key_id))?;
                 if metadata.expires.is_none_or(|e| e > now) {
                     names.push(name);
                 }
