@@ -9,23 +9,15 @@
 
 use sanctuary_core::audit::{AuditEvent, AuditLayer, AuditOutcome, AuditSink};
 use sanctuary_core::identity::Identity;
-use sanctuary_core::time::{ManualClock, Timestamp};
+use sanctuary_core::time::Timestamp;
 use sanctuary_store::{
-    AUDIT_DIR, AuditProblemKind, CHECKPOINT_EVERY, Home, HomeOptions, KdfParams, Passphrase,
-    Unlock, verify_audit_log,
+    AUDIT_DIR, AuditProblemKind, CHECKPOINT_EVERY, Home, Unlock, verify_audit_log,
 };
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-fn options() -> HomeOptions {
-    HomeOptions {
-        kdf: KdfParams::dangerous_fast_for_tests(),
-        clock: Arc::new(ManualClock::new(
-            Timestamp::from_unix_seconds(1_800_000_000).unwrap(),
-        )),
-        anchor: None,
-    }
-}
+mod common;
+use common::{options, pass};
+use std::sync::Arc;
 
 fn event(i: u64) -> AuditEvent {
     AuditEvent::new(
@@ -45,7 +37,7 @@ fn event(i: u64) -> AuditEvent {
 fn home_with_events(n: u64) -> (tempfile::TempDir, PathBuf, sanctuary_core::PublicKey) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("home");
-    let (home, _) = Home::create(&dir, &Passphrase::new("pw").unwrap(), options()).unwrap();
+    let (home, _) = Home::create(&dir, &pass("pw"), options()).unwrap();
     for i in 0..n {
         home.record(event(i)).unwrap();
     }
@@ -77,12 +69,7 @@ fn events_round_trip_and_the_log_verifies() {
     assert!(report.is_clean(), "{report:?}");
     assert_eq!((report.entries, report.checkpoints), (n, 2));
     assert_eq!(report.head_count, n + 2);
-    let home = Home::open(
-        &dir,
-        Unlock::Passphrase(&Passphrase::new("pw").unwrap()),
-        options(),
-    )
-    .unwrap();
+    let home = Home::open(&dir, Unlock::Passphrase(&pass("pw")), options()).unwrap();
     let events = home.audit_events().unwrap();
     assert_eq!(events, (0..n).map(event).collect::<Vec<_>>());
     home.record(event(n)).unwrap();
@@ -189,20 +176,14 @@ fn deletion_reordering_and_truncation_are_detected() {
     std::fs::write(&head, &original_head).unwrap();
     // A tampered log makes the open home refuse to append (fail closed).
     std::fs::write(log_path(&dir), cut(2)).unwrap();
-    let home = Home::open(
-        &dir,
-        Unlock::Passphrase(&Passphrase::new("pw").unwrap()),
-        options(),
-    )
-    .unwrap();
+    let home = Home::open(&dir, Unlock::Passphrase(&pass("pw")), options()).unwrap();
     assert!(home.record(event(99)).is_err());
 }
 
 #[test]
 fn memory_homes_keep_an_audit_log_too() {
     let backend = Arc::new(sanctuary_store::backend::MemoryBackend::new());
-    let (home, _) =
-        Home::create_in(backend as _, &Passphrase::new("pw").unwrap(), options()).unwrap();
+    let (home, _) = Home::create_in(backend as _, &pass("pw"), options()).unwrap();
     for i in 0..(CHECKPOINT_EVERY + 3) {
         home.record(event(i)).unwrap();
     }

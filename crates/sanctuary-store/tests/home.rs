@@ -8,7 +8,6 @@
 
 use proptest::prelude::*;
 use sanctuary_core::digest::Digest;
-use sanctuary_core::encoding::hex_encode;
 use sanctuary_core::state::StateStore;
 use sanctuary_core::time::{ManualClock, Timestamp};
 use sanctuary_store::backend::{Backend, Durability, MemoryBackend, Table, WriteBatch};
@@ -629,6 +628,5 @@ proptest! {
                 prop_assert_eq!(home.list(&ns_name(n)).unwrap(), expected);
             }
         }
-        let _ = hex_encode(&[]);
     }
 }

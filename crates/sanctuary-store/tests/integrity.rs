@@ -7,29 +7,19 @@
 )]
 
 use sanctuary_core::identity::Identity;
-use sanctuary_core::time::{ManualClock, Timestamp};
 use sanctuary_store::backend::{Backend, Durability, MemoryBackend, Table, WriteBatch};
-use sanctuary_store::{Home, HomeOptions, KdfParams, Passphrase, ProblemKind, StoreError, Unlock};
-use std::path::Path;
+use sanctuary_store::{Home, HomeOptions, ProblemKind, StoreError, Unlock};
 use std::sync::Arc;
 
-fn options() -> HomeOptions {
-    HomeOptions {
-        kdf: KdfParams::dangerous_fast_for_tests(),
-        clock: Arc::new(ManualClock::new(
-            Timestamp::from_unix_seconds(1_800_000_000).unwrap(),
-        )),
-        anchor: None,
-    }
-}
-
-fn pass() -> Passphrase {
-    Passphrase::new("pw").unwrap()
-}
+mod common;
+use common::{options, pass};
+#[path = "common/files.rs"]
+mod files;
+use files::copy_dir;
 
 fn memory_home() -> (Arc<MemoryBackend>, Home) {
     let backend = Arc::new(MemoryBackend::new());
-    let (home, _) = Home::create_in(Arc::clone(&backend) as _, &pass(), options()).unwrap();
+    let (home, _) = Home::create_in(Arc::clone(&backend) as _, &pass("pw"), options()).unwrap();
     (backend, home)
 }
 
@@ -196,7 +186,7 @@ fn a_tampered_tree_fails_closed_and_verify_says_why() {
     // Reopened, the tree no longer matches its authenticated root: reads and writes refuse.
     let home = Home::open_in(
         Arc::clone(&backend) as _,
-        Unlock::Passphrase(&pass()),
+        Unlock::Passphrase(&pass("pw")),
         options(),
     )
     .unwrap();
@@ -222,7 +212,7 @@ fn a_tampered_tree_fails_closed_and_verify_says_why() {
     raw_put(&backend, Table::Meta, &statement.0, &forged);
     let home = Home::open_in(
         Arc::clone(&backend) as _,
-        Unlock::Passphrase(&pass()),
+        Unlock::Passphrase(&pass("pw")),
         options(),
     )
     .unwrap();
@@ -232,30 +222,18 @@ fn a_tampered_tree_fails_closed_and_verify_says_why() {
     ));
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
 #[test]
 fn rolling_the_whole_home_back_below_a_kept_anchor_is_detected() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("home");
     let backup = tmp.path().join("backup");
-    let (home, _) = Home::create(&dir, &pass(), options()).unwrap();
+    let (home, _) = Home::create(&dir, &pass("pw"), options()).unwrap();
     home.put("ns", "x", b"1").unwrap();
     let old_anchor = home.anchor().unwrap();
     assert!(old_anchor.verify(home.identity()));
     drop(home);
     copy_dir(&dir, &backup);
-    let home = Home::open(&dir, Unlock::Passphrase(&pass()), options()).unwrap();
+    let home = Home::open(&dir, Unlock::Passphrase(&pass("pw")), options()).unwrap();
     home.put_with("ns", "y", b"2", Default::default(), Durability::Buffered)
         .unwrap();
     let anchor = home.anchor().unwrap();
@@ -270,7 +248,7 @@ fn rolling_the_whole_home_back_below_a_kept_anchor_is_detected() {
         ..options()
     };
     assert_eq!(
-        Home::open(&dir, Unlock::Passphrase(&pass()), with(&anchor)).unwrap_err(),
+        Home::open(&dir, Unlock::Passphrase(&pass("pw")), with(&anchor)).unwrap_err(),
         StoreError::HomeRollback {
             found: old_anchor.epoch,
             anchored: anchor.epoch
@@ -278,7 +256,7 @@ fn rolling_the_whole_home_back_below_a_kept_anchor_is_detected() {
     );
     // Without the newer anchor the old state opens (the documented residual), and it is
     // consistent in itself.
-    let home = Home::open(&dir, Unlock::Passphrase(&pass()), with(&old_anchor)).unwrap();
+    let home = Home::open(&dir, Unlock::Passphrase(&pass("pw")), with(&old_anchor)).unwrap();
     assert!(home.get("ns", "y").unwrap().is_none());
     assert!(home.verify().unwrap().is_clean());
     // A forged anchor at the same epoch with another root is a fork.
@@ -286,7 +264,7 @@ fn rolling_the_whole_home_back_below_a_kept_anchor_is_detected() {
     fork.root = sanctuary_core::Digest::sha256(b"other");
     drop(home);
     assert!(matches!(
-        Home::open(&dir, Unlock::Passphrase(&pass()), with(&fork)),
+        Home::open(&dir, Unlock::Passphrase(&pass("pw")), with(&fork)),
         Err(StoreError::HomeRollback { .. })
     ));
 }
@@ -350,7 +328,7 @@ fn the_l1_health_report_is_honest() {
     raw_put(&backend, Table::Tree, &key, &value);
     let home = Home::open_in(
         Arc::clone(&backend) as _,
-        Unlock::Passphrase(&pass()),
+        Unlock::Passphrase(&pass("pw")),
         options(),
     )
     .unwrap();
@@ -424,7 +402,7 @@ fn dropping_a_namespace_destroys_its_key() {
     // Reopened, the dropped state is what persists.
     let home = Home::open_in(
         Arc::clone(&backend) as _,
-        Unlock::Passphrase(&pass()),
+        Unlock::Passphrase(&pass("pw")),
         options(),
     )
     .unwrap();

@@ -8,27 +8,16 @@
 )]
 
 use sanctuary_core::audit::{AuditEvent, AuditLayer, AuditOutcome, AuditSink};
-use sanctuary_core::time::{ManualClock, Timestamp};
+use sanctuary_core::time::Timestamp;
 use sanctuary_store::backend::{Backend, Durability, MemoryBackend, Table, WriteBatch};
-use sanctuary_store::{
-    Home, HomeOptions, KdfParams, Passphrase, ProblemKind, RecoveryKey, StoreError, Unlock,
-};
-use std::path::Path;
+use sanctuary_store::{Home, KdfParams, ProblemKind, RecoveryKey, StoreError, Unlock};
 use std::sync::Arc;
 
-fn options() -> HomeOptions {
-    HomeOptions {
-        kdf: KdfParams::dangerous_fast_for_tests(),
-        clock: Arc::new(ManualClock::new(
-            Timestamp::from_unix_seconds(1_800_000_000).unwrap(),
-        )),
-        anchor: None,
-    }
-}
-
-fn pass(s: &str) -> Passphrase {
-    Passphrase::new(s).unwrap()
-}
+mod common;
+use common::{options, pass};
+#[path = "common/files.rs"]
+mod files;
+use files::copy_dir;
 
 const FAST: KdfParams = KdfParams::MIN;
 
@@ -148,18 +137,6 @@ fn old_ciphertexts_do_not_open_after_rotation() {
         report.problems.iter().map(|p| p.kind).collect::<Vec<_>>(),
         vec![ProblemKind::Orphan]
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]
