@@ -1,5 +1,5 @@
-//! Criterion benches of sanctuary-store on its default backend (a redb file in a temporary
-//! directory): put and get of 64 B, 4 KiB and 64 KiB values with 1,000 and 100,000 entries in
+//! Criterion benches of sanctuary-store on its default backend (the log file of
+//! `Engine::Log` in a temporary directory): put and get of 64 B, 4 KiB and 64 KiB values with 1,000 and 100,000 entries in
 //! the namespace, buffered and durable writes, durable batches, `verify()`, and audit appends.
 
 #![expect(

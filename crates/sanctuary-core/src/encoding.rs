@@ -155,7 +155,7 @@ fn hex_value(c: u8, allow_upper: bool) -> Option<u8> {
 
 fn hex_decode_inner(text: &str, allow_upper: bool) -> Result<Vec<u8>, EncodingError> {
     let bytes = text.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(EncodingError::Hex);
     }
     bytes

@@ -199,7 +199,7 @@ fn encode_key_text(secret: &[u8; 32]) -> String {
     let mut bits = 0u32;
     let mut chars = 0usize;
     let mut push = |c: u8, out: &mut String| {
-        if chars > 0 && chars % 5 == 0 {
+        if chars > 0 && chars.is_multiple_of(5) {
             out.push('-');
         }
         out.push(char::from(c));

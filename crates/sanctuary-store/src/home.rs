@@ -1,7 +1,7 @@
 //! [`Home`]: an encrypted store in a directory (or on any [`Backend`]).
 
 use crate::audit::{AUDIT_DIR, AuditLog, AuditReport, verify_audit_bytes, verify_audit_log};
-use crate::backend::{Backend, Durability, RedbBackend, Table, WriteBatch};
+use crate::backend::{Backend, Durability, LogBackend, RedbBackend, Table, WriteBatch};
 use crate::bundle::{self, BundleEntry, BundleError};
 use crate::crypto::{self, Key32};
 use crate::custody::BundleKey;
@@ -28,8 +28,23 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 use zeroize::Zeroizing;
 
-/// The database file inside a home directory.
-pub const DB_FILE: &str = "store.redb";
+/// The database file inside a home directory ([`Engine::Log`], the default).
+pub const DB_FILE: &str = "store.log";
+/// The database file of a home created with [`Engine::Redb`].
+pub const REDB_FILE: &str = "store.redb";
+
+/// Which backend a new home on disk uses. Opening finds the engine from the file present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Engine {
+    /// [`crate::backend::LogBackend`]: an append-only log with an in-memory index of every row
+    /// (about 100 bytes of memory per entry). The fastest, and the default.
+    #[default]
+    Log,
+    /// [`RedbBackend`]: a copy-on-write B-tree file. Slower writes (every random insert
+    /// rewrites pages), but memory does not grow with the number of entries.
+    Redb,
+}
 /// The key file (master-key wraps) inside a home directory.
 pub const CUSTODY_FILE: &str = "custody.bin";
 
@@ -49,6 +64,8 @@ pub struct HomeOptions {
     /// An anchor kept from an earlier session ([`Home::anchor`]): opening fails with
     /// [`StoreError::HomeRollback`] if the home on disk is older than it, or has forked from it.
     pub anchor: Option<Anchor>,
+    /// The backend of a home created on disk (ignored when opening).
+    pub engine: Engine,
 }
 
 impl Default for HomeOptions {
@@ -57,6 +74,7 @@ impl Default for HomeOptions {
             kdf: KdfParams::DEFAULT,
             clock: Arc::new(SystemClock),
             anchor: None,
+            engine: Engine::default(),
         }
     }
 }
@@ -65,6 +83,7 @@ impl fmt::Debug for HomeOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HomeOptions")
             .field("kdf", &self.kdf)
+            .field("engine", &self.engine)
             .finish_non_exhaustive()
     }
 }
@@ -221,6 +240,8 @@ enum CustodyStore {
 /// A namespace's keys, and the metadata record to write if the namespace is new.
 type Resolved = Option<(Arc<Namespace>, Option<Vec<u8>>)>;
 /// Per (namespace id, key id): the latest version and, if live, the creation time.
+/// (namespace id, key id, version, creation time if live).
+type CreatedAt = ([u8; 16], [u8; 32], u64, Option<Timestamp>);
 type Versions = HashMap<([u8; 16], [u8; 32]), (u64, Option<Timestamp>)>;
 
 struct Namespace {
@@ -349,8 +370,8 @@ impl Home {
         passphrase: &Passphrase,
         options: HomeOptions,
     ) -> Result<(Home, RecoveryKey), StoreError> {
-        let (custody_path, db_path) = (dir.join(CUSTODY_FILE), dir.join(DB_FILE));
-        if custody_path.exists() || db_path.exists() {
+        let custody_path = dir.join(CUSTODY_FILE);
+        if custody_path.exists() || dir.join(DB_FILE).exists() || dir.join(REDB_FILE).exists() {
             return Err(StoreError::AlreadyExists {
                 path: dir.to_owned(),
             });
@@ -369,7 +390,10 @@ impl Home {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
                 .map_err(|e| io_err(dir, &e))?;
         }
-        let backend: Arc<dyn Backend> = Arc::new(RedbBackend::create(&db_path)?);
+        let backend: Arc<dyn Backend> = match options.engine {
+            Engine::Log => Arc::new(LogBackend::create(&dir.join(DB_FILE))?),
+            Engine::Redb => Arc::new(RedbBackend::create(&dir.join(REDB_FILE))?),
+        };
         Self::initialize(
             backend,
             CustodyStore::File(custody_path),
@@ -392,7 +416,17 @@ impl Home {
             Err(e) => return Err(io_err(&custody_path, &e)),
         };
         let (file, candidates, weak_kdf) = Self::unlock_custody(&bytes, unlock)?;
-        let backend: Arc<dyn Backend> = Arc::new(RedbBackend::open(&dir.join(DB_FILE))?);
+        let (log, redb) = (dir.join(DB_FILE), dir.join(REDB_FILE));
+        let backend: Arc<dyn Backend> = match (log.exists(), redb.exists()) {
+            (true, false) => Arc::new(LogBackend::open(&log)?),
+            (false, true) => Arc::new(RedbBackend::open(&redb)?),
+            (false, false) => return Err(StoreError::NotFound { path: log }),
+            (true, true) => {
+                return Err(StoreError::Corrupt {
+                    what: "home holds both a log and a redb database",
+                });
+            }
+        };
         Self::open_with(
             backend,
             CustodyStore::File(custody_path),
@@ -1317,6 +1351,17 @@ impl Home {
         key: &str,
     ) -> Result<(u64, Option<Timestamp>, Option<u64>), StoreError> {
         let slot = tree.and_then(|t| t.slots.get(key_id).copied());
+        // Written earlier in this session: the tree and the cache agree on the version, so the
+        // record need not be read back (it is about to be replaced anyway).
+        if let (Some(t), Some(s)) = (tree, slot)
+            && let Some(&(version, created)) = t.created.get(key_id)
+            && usize::try_from(s)
+                .ok()
+                .and_then(|i| t.entries.get(i))
+                .is_some_and(|(id, v)| id == key_id && *v == version)
+        {
+            return Ok((version, created, Some(s)));
+        }
         let bytes = self
             .backend
             .get(Table::Records, &Self::record_row(&namespace.id, key_id))?;
@@ -1475,6 +1520,11 @@ impl Home {
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .extend(std::mem::take(&mut staged.new_namespaces));
+        for (ns_id, key_id, version, created) in staged.created.drain(..) {
+            if let Some(tree) = state.trees.get_mut(&ns_id) {
+                tree.created.insert(key_id, (version, created));
+            }
+        }
         Ok(staged.results)
     }
 
@@ -1554,6 +1604,9 @@ impl Home {
                         slot,
                     };
                     latest.insert((ns_id, key_id), (version, Some(meta.created)));
+                    staged
+                        .created
+                        .push((ns_id, key_id, version, Some(meta.created)));
                     staged.results.push(Applied::Put { version });
                     record::seal_live(
                         &namespace.keys.record_key(&key_id, version),
@@ -1566,6 +1619,7 @@ impl Home {
                 }
                 BatchOp::Delete { .. } => {
                     latest.insert((ns_id, key_id), (version, None));
+                    staged.created.push((ns_id, key_id, version, None));
                     staged.results.push(Applied::Delete { existed: true });
                     record::encode_tombstone(version, slot)
                 }
@@ -2155,6 +2209,8 @@ impl StateStore for Home {
 #[derive(Default)]
 struct Staged {
     writes: WriteBatch,
+    /// Creation times to remember once the commit has landed: (ns id, key id, version, time).
+    created: Vec<CreatedAt>,
     new_namespaces: HashMap<[u8; 16], Arc<Namespace>>,
     undo: Vec<Undo>,
     results: Vec<Applied>,

@@ -96,6 +96,10 @@ pub(crate) struct NsTree {
     /// Per slot: key id and version.
     pub(crate) entries: Vec<([u8; 32], u64)>,
     pub(crate) slots: HashMap<[u8; 32], u64>,
+    /// Creation times learnt this session: key id → (version, creation time if live). Used
+    /// only while the version still matches `entries`, so a stale or reverted value is
+    /// never used; it spares a write the read of the record it replaces.
+    pub(crate) created: HashMap<[u8; 32], (u64, Option<sanctuary_core::time::Timestamp>)>,
 }
 
 /// The in-memory integrity state of an open home.

@@ -39,7 +39,8 @@
 //!   passphrase and one per recovery key. Opening reads only this file until a wrap opens, so a
 //!   wrong secret changes nothing on disk. Argon2 parameters read from it are bounded
 //!   ([`KdfParams::MIN`]..=[`KdfParams::MAX`]), so a tampered file cannot make opening hang.
-//! - `store.redb`, the database ([`backend::RedbBackend`], crash-safe): a header with the
+//! - `store.log`, the database ([`backend::LogBackend`], an append-only log, crash-safe; or
+//!   `store.redb` for a home created with [`Engine::Redb`]): a header with the
 //!   store id, the store identity's seed and one record per namespace (each sealed under a key
 //!   derived from the master), and one record per entry, keyed by
 //!   `namespace id ‖ key id`.
@@ -195,8 +196,8 @@ pub use bundle::BundleError;
 pub use custody::{BundleKey, CustodyError, KdfParams, Passphrase, RecoveryKey};
 pub use error::StoreError;
 pub use home::{
-    Anchor, Applied, Batch, CUSTODY_FILE, Conflict, DB_FILE, Entry, EntryOptions, Home,
-    HomeOptions, ImportOptions, ImportReport, InclusionProof, Problem, ProblemKind, Unlock,
-    VerifyReport,
+    Anchor, Applied, Batch, CUSTODY_FILE, Conflict, DB_FILE, Engine, Entry, EntryOptions, Home,
+    HomeOptions, ImportOptions, ImportReport, InclusionProof, Problem, ProblemKind, REDB_FILE,
+    Unlock, VerifyReport,
 };
 pub use record::{MAX_CONTENT_TYPE_LEN, MAX_TAG_LEN, MAX_TAGS, Metadata};

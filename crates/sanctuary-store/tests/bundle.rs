@@ -20,7 +20,7 @@ fn home(clock: &Arc<ManualClock>) -> (Arc<MemoryBackend>, Home) {
     let options = HomeOptions {
         kdf: KdfParams::dangerous_fast_for_tests(),
         clock: Arc::clone(clock) as _,
-        anchor: None,
+        ..HomeOptions::default()
     };
     let (home, _) = Home::create_in(
         Arc::clone(&backend) as _,

@@ -1,5 +1,5 @@
 //! Crash safety: a helper process makes durable writes and is killed with SIGKILL at random
-//! moments, 50 times. After every kill the home must open, every acknowledged durable write
+//! moments, 50 times on the default log engine and 20 times on redb. After every kill the home must open, every acknowledged durable write
 //! must read back, buffered writes must be either absent or intact, and `verify()` must be clean.
 
 #![cfg(unix)]
@@ -10,7 +10,9 @@
 
 use sanctuary_core::time::SystemClock;
 use sanctuary_store::backend::Durability;
-use sanctuary_store::{Batch, EntryOptions, Home, HomeOptions, KdfParams, Passphrase, Unlock};
+use sanctuary_store::{
+    Batch, Engine, EntryOptions, Home, HomeOptions, KdfParams, Passphrase, Unlock,
+};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -20,12 +22,15 @@ use std::time::Duration;
 const HOME_ENV: &str = "SANCTUARY_CRASH_HOME";
 const START_ENV: &str = "SANCTUARY_CRASH_START";
 const ROUNDS: usize = 50;
+/// The redb engine (not the default) gets fewer rounds to keep the suite short.
+const ROUNDS_REDB: usize = 20;
 
-fn options() -> HomeOptions {
+fn options(engine: Engine) -> HomeOptions {
     HomeOptions {
         kdf: KdfParams::dangerous_fast_for_tests(),
         clock: Arc::new(SystemClock),
-        anchor: None,
+        engine,
+        ..HomeOptions::default()
     }
 }
 
@@ -33,7 +38,7 @@ fn open(dir: &Path) -> Home {
     Home::open(
         dir,
         Unlock::Passphrase(&Passphrase::new("pw").unwrap()),
-        options(),
+        options(Engine::default()),
     )
     .unwrap()
 }
@@ -100,9 +105,18 @@ impl Rng {
 
 #[test]
 fn crash_safety_under_sigkill() {
+    crash_rounds(Engine::Log, ROUNDS);
+}
+
+#[test]
+fn crash_safety_under_sigkill_redb() {
+    crash_rounds(Engine::Redb, ROUNDS_REDB);
+}
+
+fn crash_rounds(engine: Engine, rounds: usize) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("home");
-    drop(Home::create(&dir, &Passphrase::new("pw").unwrap(), options()).unwrap());
+    drop(Home::create(&dir, &Passphrase::new("pw").unwrap(), options(engine)).unwrap());
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -113,7 +127,7 @@ fn crash_safety_under_sigkill() {
     let exe = std::env::current_exe().unwrap();
     let mut acked: u64 = 0;
     let mut kills_mid_write = 0;
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         let mut child = Command::new(&exe)
             .args([
                 "crash_helper",
@@ -184,6 +198,6 @@ fn crash_safety_under_sigkill() {
     }
     assert!(acked > 0, "the helper never acknowledged a write");
     println!(
-        "{ROUNDS} kills, {acked} durable writes acknowledged, {kills_mid_write} acknowledgements read after a kill"
+        "{engine:?}: {rounds} kills, {acked} durable writes acknowledged, {kills_mid_write} acknowledgements read after a kill"
     );
 }

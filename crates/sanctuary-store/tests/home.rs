@@ -30,7 +30,7 @@ fn fast(clock: &Arc<ManualClock>) -> HomeOptions {
     HomeOptions {
         kdf: KdfParams::dangerous_fast_for_tests(),
         clock: Arc::clone(clock) as _,
-        anchor: None,
+        ..HomeOptions::default()
     }
 }
 

@@ -2,12 +2,19 @@
 //! with atomic batches. The store encrypts before anything reaches a backend, so a backend only
 //! ever sees ciphertext, key ids, versions and public metadata.
 //!
-//! Two backends ship: [`RedbBackend`] (the default, an embedded ACID database in one file) and
-//! [`MemoryBackend`] (tests and ephemeral agents).
+//! Three backends ship: [`LogBackend`] (the default: an append-only log file with an in-memory
+//! index, crash-safe, written for this store's random keys), [`RedbBackend`] (an embedded
+//! ACID B-tree database, for homes larger than memory should index) and [`MemoryBackend`]
+//! (tests and ephemeral agents).
 
+mod log_file;
 mod memory;
 mod redb_file;
 
+pub use log_file::LogBackend;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use log_file::fuzz_open as fuzz_log_open;
 pub use memory::MemoryBackend;
 pub use redb_file::RedbBackend;
 

@@ -16,7 +16,7 @@ pub(crate) fn options() -> HomeOptions {
         clock: Arc::new(ManualClock::new(
             Timestamp::from_unix_seconds(1_800_000_000).unwrap_or(Timestamp::UNIX_EPOCH),
         )),
-        anchor: None,
+        ..HomeOptions::default()
     }
 }
 
