@@ -336,6 +336,11 @@ pub(crate) enum WrapKind {
     Bridge {
         salt: [u8; 16],
     },
+    /// The KEK comes from a secret in a keyring, stored under an account named after the
+    /// store id and this salt.
+    Keyring {
+        salt: [u8; 16],
+    },
 }
 
 impl WrapKind {
@@ -344,6 +349,7 @@ impl WrapKind {
             WrapKind::Passphrase { .. } => 1,
             WrapKind::Recovery { .. } => 2,
             WrapKind::Bridge { .. } => 3,
+            WrapKind::Keyring { .. } => 4,
         }
     }
 }
@@ -377,7 +383,9 @@ impl Wrap {
                 out.extend_from_slice(&params.to_bytes());
                 out.extend_from_slice(&salt);
             }
-            WrapKind::Recovery { salt } | WrapKind::Bridge { salt } => out.extend_from_slice(&salt),
+            WrapKind::Recovery { salt }
+            | WrapKind::Bridge { salt }
+            | WrapKind::Keyring { salt } => out.extend_from_slice(&salt),
         }
         out
     }
@@ -420,6 +428,10 @@ impl Wrap {
             3 => {
                 let (salt, rest) = rest.split_first_chunk::<16>().ok_or(WrapFormatError)?;
                 (WrapKind::Bridge { salt: *salt }, rest)
+            }
+            4 => {
+                let (salt, rest) = rest.split_first_chunk::<16>().ok_or(WrapFormatError)?;
+                (WrapKind::Keyring { salt: *salt }, rest)
             }
             _ => return Err(WrapFormatError),
         };
@@ -500,6 +512,20 @@ pub(crate) fn passphrase_kek(
 /// The KEK of a bridge wrap: HKDF-SHA256 of the new master key.
 pub(crate) fn bridge_kek(new_master: &Key32, salt: &[u8; 16]) -> Key32 {
     crypto::hkdf(new_master.as_bytes(), salt, &[labels::HKDF_BRIDGE_KEK])
+}
+
+/// The KEK of a keyring wrap: HKDF-SHA256 of the 32-byte keyring secret.
+pub(crate) fn keyring_kek(secret: &[u8; 32], salt: &[u8; 16]) -> Key32 {
+    crypto::hkdf(secret, salt, &[labels::HKDF_KEYRING_KEK])
+}
+
+/// The keyring account of a keyring wrap: `<store id hex>-<salt hex>`.
+pub(crate) fn keyring_account(store_id: &[u8; 16], salt: &[u8; 16]) -> String {
+    format!(
+        "{}-{}",
+        sanctuary_core::encoding::hex_encode(store_id),
+        sanctuary_core::encoding::hex_encode(salt)
+    )
 }
 
 /// The KEK of a recovery wrap: HKDF-SHA256 of the recovery key.

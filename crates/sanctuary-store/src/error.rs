@@ -16,6 +16,19 @@ pub enum StoreError {
     /// key file. Deliberately one error.
     #[error("unlock failed: wrong secret, or the key file is damaged")]
     Unlock,
+    /// A keyring could not serve the request (missing, locked, refused); nothing was changed.
+    #[error(transparent)]
+    Keyring(#[from] crate::keyring::KeyringError),
+    /// The wrap to remove is the last passphrase or recovery wrap of the master key: removing
+    /// it could leave the home openable by nothing a person holds.
+    #[error("refused: that is the last passphrase or recovery wrap")]
+    LastWrap,
+    /// No wrap in the key file has that id.
+    #[error("no wrap with that id in the key file")]
+    WrapNotFound,
+    /// A master-key rotation is under way: it must finish (open the home) before wraps change.
+    #[error("a master-key rotation is under way; open the home to finish it first")]
+    RotationInProgress,
     /// A custody secret was malformed.
     #[error(transparent)]
     Custody(#[from] CustodyError),

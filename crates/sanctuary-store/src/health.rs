@@ -1,6 +1,6 @@
 //! The L1 health report ([`sanctuary_core::health::HealthContributor`] for [`Home`]).
 
-use crate::home::Home;
+use crate::home::{CustodyKind, Home};
 use sanctuary_core::health::{
     Degradation, DegradationCode, HealthContributor, Layer, LayerReport, LayerStatus, Severity,
 };
@@ -9,15 +9,26 @@ use serde_json::json;
 impl HealthContributor for Home {
     fn layer_report(&self) -> LayerReport {
         let (epoch, taint) = self.integrity_summary();
+        // An unreadable key file reports no custody at all, which the degradations below say.
+        let wraps = self.wraps().unwrap_or_default();
+        let mut custody: Vec<&str> = wraps
+            .iter()
+            .filter(|w| w.current)
+            .filter_map(|w| match w.kind {
+                CustodyKind::Passphrase { .. } => Some("passphrase (Argon2id)"),
+                CustodyKind::RecoveryKey => Some("recovery key"),
+                CustodyKind::Keyring { .. } => Some("OS keyring"),
+                _ => None,
+            })
+            .collect();
+        custody.dedup();
+        let has_keyring = custody.contains(&"OS keyring");
         let mut report = LayerReport::new(Layer::L1, LayerStatus::Active)
             .with_capability(
                 "encryption",
                 json!("AES-256-GCM, per-record keys (HKDF-SHA256)"),
             )
-            .with_capability(
-                "key_custody",
-                json!(["passphrase (Argon2id)", "recovery key"]),
-            )
+            .with_capability("key_custody", json!(custody))
             .with_capability(
                 "integrity",
                 json!({
@@ -41,15 +52,24 @@ impl HealthContributor for Home {
                 mitigation: "change the passphrase with the default parameters".into(),
             });
         }
-        report = report.with_degradation(Degradation {
-            code: DegradationCode::custom("x-no-os-keyring")
-                .unwrap_or(DegradationCode::PLATFORM_KEY_CUSTODY),
-            severity: Severity::Info,
-            description: "the master key is held only by the passphrase and recovery wraps".into(),
-            mitigation:
-                "unlocking needs the passphrase or the recovery key; nothing is left in the OS"
-                    .into(),
-        });
+        if !has_keyring {
+            let description = if cfg!(feature = "os-keyring") {
+                "OS keyring unavailable: no keyring wrap; the master key is held only by \
+                 passphrase and recovery wraps"
+            } else {
+                "OS keyring unavailable: built without the `os-keyring` feature; the master key \
+                 is held only by passphrase and recovery wraps"
+            };
+            report = report.with_degradation(Degradation {
+                code: DegradationCode::custom("x-no-os-keyring")
+                    .unwrap_or(DegradationCode::PLATFORM_KEY_CUSTODY),
+                severity: Severity::Info,
+                description: description.into(),
+                mitigation:
+                    "unlocking needs the passphrase or the recovery key; nothing is left in the OS"
+                        .into(),
+            });
+        }
         if let Some(what) = taint {
             report.status = LayerStatus::Degraded;
             report = report.with_degradation(Degradation {

@@ -8,6 +8,7 @@ use crate::custody::BundleKey;
 use crate::custody::{self, KdfParams, Passphrase, RecoveryKey, Wrap, WrapKind};
 use crate::error::StoreError;
 use crate::integrity::{self, Integrity, LeafRow, SignedStatement, Statement};
+use crate::keyring::{KEYRING_SERVICE, Keyring, KeyringError};
 use crate::keys::{MasterKeys, NamespaceKeys};
 use crate::labels;
 use crate::merkle::{self, Hash};
@@ -95,6 +96,64 @@ pub enum Unlock<'a> {
     Passphrase(&'a Passphrase),
     /// The recovery key shown at creation.
     Recovery(&'a RecoveryKey),
+    /// The secret of a keyring wrap ([`Home::add_keyring_wrap`]), read from this keyring.
+    Keyring(&'a dyn Keyring),
+}
+
+/// The id of one wrap of the master key in the key file (public, random).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WrapId([u8; 16]);
+
+impl WrapId {
+    /// The raw id.
+    #[must_use]
+    pub const fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+}
+
+impl fmt::Display for WrapId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex_encode(&self.0))
+    }
+}
+
+impl fmt::Debug for WrapId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WrapId({self})")
+    }
+}
+
+/// What kind of secret opens a wrap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CustodyKind {
+    /// A passphrase, through Argon2id with these parameters.
+    Passphrase {
+        /// The Argon2id parameters.
+        params: KdfParams,
+    },
+    /// A recovery key.
+    RecoveryKey,
+    /// A secret in a keyring, under [`crate::keyring::KEYRING_SERVICE`] and this account.
+    Keyring {
+        /// The keyring account.
+        account: String,
+    },
+    /// The previous master under the new one, while a master rotation is under way.
+    RotationBridge,
+}
+
+/// One wrap of the master key, as [`Home::wraps`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrapInfo {
+    /// Its id, for [`Home::remove_wrap`].
+    pub id: WrapId,
+    /// The secret that opens it.
+    pub kind: CustodyKind,
+    /// Whether it wraps the master key the home is open with (during a rotation, the key file
+    /// also holds wraps of the other master).
+    pub current: bool,
 }
 
 /// Options of one written entry.
@@ -486,6 +545,7 @@ impl Home {
             .iter()
             .any(|w| matches!(w.kind, WrapKind::Passphrase { params, .. } if params.is_weaker_than_default()));
         let mut masters: Vec<Key32> = Vec::new();
+        let mut keyring_error: Option<KeyringError> = None;
         for wrap in &file.wraps {
             if masters
                 .iter()
@@ -499,6 +559,19 @@ impl Home {
                 }
                 (WrapKind::Recovery { salt }, Unlock::Recovery(r)) => {
                     Some(custody::recovery_kek(r, &salt))
+                }
+                (WrapKind::Keyring { salt }, Unlock::Keyring(keyring)) => {
+                    let account = custody::keyring_account(&file.store_id, &salt);
+                    match keyring.get(KEYRING_SERVICE, &account) {
+                        Ok(secret) => <&[u8; 32]>::try_from(secret.as_slice())
+                            .ok()
+                            .map(|s| custody::keyring_kek(s, &salt)),
+                        Err(KeyringError::NoEntry) => None,
+                        Err(e) => {
+                            keyring_error.get_or_insert(e);
+                            None
+                        }
+                    }
                 }
                 _ => None,
             };
@@ -525,7 +598,8 @@ impl Home {
             }
         }
         if masters.is_empty() {
-            return Err(StoreError::Unlock);
+            // A keyring that could not be read is not a wrong secret: say so.
+            return Err(keyring_error.map_or(StoreError::Unlock, StoreError::Keyring));
         }
         Ok((file, masters, weak_kdf))
     }
@@ -895,6 +969,10 @@ impl Home {
     /// finishes whatever remains.
     ///
     /// The re-encryption is a single transaction: it holds every record of the home in memory.
+    ///
+    /// The rotated key file holds exactly the new passphrase and recovery wraps: extra wraps
+    /// (added passphrases, recovery keys, keyring wraps) wrapped the old master and are
+    /// dropped; add them again if they are still wanted.
     pub fn rotate_master(
         self,
         passphrase: &Passphrase,
@@ -1179,6 +1257,137 @@ impl Home {
             &mut OsRng,
         ));
         self.write_custody(&file)
+    }
+
+    /// Every wrap of the master key in the key file.
+    pub fn wraps(&self) -> Result<Vec<WrapInfo>, StoreError> {
+        let file = self.read_custody()?;
+        let current = custody::master_id(&self.master);
+        Ok(file
+            .wraps
+            .iter()
+            .map(|w| WrapInfo {
+                id: WrapId(w.id),
+                kind: match w.kind {
+                    WrapKind::Passphrase { params, .. } => CustodyKind::Passphrase { params },
+                    WrapKind::Recovery { .. } => CustodyKind::RecoveryKey,
+                    WrapKind::Keyring { salt } => CustodyKind::Keyring {
+                        account: custody::keyring_account(&self.store_id, &salt),
+                    },
+                    WrapKind::Bridge { .. } => CustodyKind::RotationBridge,
+                },
+                current: w.master_id == current,
+            })
+            .collect())
+    }
+
+    /// Reads the key file for a wrap change, refusing while a rotation is under way.
+    fn custody_for_change(&self) -> Result<KeyFile, StoreError> {
+        let file = self.read_custody()?;
+        if file.target.is_some() {
+            return Err(StoreError::RotationInProgress);
+        }
+        Ok(file)
+    }
+
+    /// Adds a wrap under another passphrase (Argon2id with `params`), e.g. a second person's.
+    /// Every earlier wrap keeps working.
+    pub fn add_passphrase(
+        &self,
+        passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<WrapId, StoreError> {
+        let salt = random16();
+        let kek = custody::passphrase_kek(passphrase, params, &salt).ok_or(
+            StoreError::InvalidMetadata {
+                reason: "argon2 parameters out of bounds",
+            },
+        )?;
+        self.add_wrap(WrapKind::Passphrase { params, salt }, &kek)
+    }
+
+    /// Adds a wrap under a new recovery key, returned to be shown once. Earlier recovery keys
+    /// keep working ([`Home::rotate_recovery_key`] replaces them instead).
+    pub fn add_recovery_key(&self) -> Result<(WrapId, RecoveryKey), StoreError> {
+        let recovery = RecoveryKey::generate(&mut OsRng);
+        let salt = random16();
+        let id = self.add_wrap(
+            WrapKind::Recovery { salt },
+            &custody::recovery_kek(&recovery, &salt),
+        )?;
+        Ok((id, recovery))
+    }
+
+    /// Adds a wrap whose secret lives in `keyring` (see [`crate::keyring`]): 32 random bytes
+    /// stored under [`KEYRING_SERVICE`] and an account named after the store id and the wrap.
+    /// The secret is stored first; if the key file cannot be written, it is deleted again.
+    pub fn add_keyring_wrap(&self, keyring: &dyn Keyring) -> Result<WrapId, StoreError> {
+        let salt = random16();
+        let secret = Key32::random(&mut OsRng);
+        let account = custody::keyring_account(&self.store_id, &salt);
+        // Refuse before touching the keyring if the key file cannot change now.
+        self.custody_for_change()?;
+        keyring.set(KEYRING_SERVICE, &account, secret.as_bytes())?;
+        // Read back: a keyring that silently drops secrets must not get a wrap.
+        let stored = keyring.get(KEYRING_SERVICE, &account)?;
+        if stored.as_slice() != secret.as_bytes() {
+            let _ = keyring.delete(KEYRING_SERVICE, &account);
+            return Err(StoreError::Keyring(KeyringError::Unavailable {
+                reason: "the keyring returned a different secret than it was given".into(),
+            }));
+        }
+        let kek = custody::keyring_kek(secret.as_bytes(), &salt);
+        self.add_wrap(WrapKind::Keyring { salt }, &kek)
+            .inspect_err(|_| {
+                let _ = keyring.delete(KEYRING_SERVICE, &account);
+            })
+    }
+
+    fn add_wrap(&self, kind: WrapKind, kek: &Key32) -> Result<WrapId, StoreError> {
+        let _guard = self.lock_writes();
+        let mut file = self.custody_for_change()?;
+        let wrap = Wrap::seal(&self.store_id, kind, kek, &self.master, &mut OsRng);
+        let id = WrapId(wrap.id);
+        file.wraps.push(wrap);
+        self.write_custody(&file)?;
+        Ok(id)
+    }
+
+    /// Removes the wrap `id` from the key file. Refuses to remove the last passphrase or
+    /// recovery wrap ([`StoreError::LastWrap`]). For a keyring wrap, pass the keyring to delete
+    /// its secret too (a failure to delete is ignored: the secret opens no wrap of the current
+    /// key file).
+    ///
+    /// A copy of the key file taken before still holds the wrap: rotate the master key to
+    /// revoke what old copies can open.
+    pub fn remove_wrap(&self, id: WrapId, keyring: Option<&dyn Keyring>) -> Result<(), StoreError> {
+        let _guard = self.lock_writes();
+        let mut file = self.custody_for_change()?;
+        let position = file
+            .wraps
+            .iter()
+            .position(|w| w.id == id.0)
+            .ok_or(StoreError::WrapNotFound)?;
+        let removed = file.wraps.remove(position);
+        let current = custody::master_id(&self.master);
+        let human_wrap_left = file.wraps.iter().any(|w| {
+            w.master_id == current
+                && matches!(
+                    w.kind,
+                    WrapKind::Passphrase { .. } | WrapKind::Recovery { .. }
+                )
+        });
+        if !human_wrap_left {
+            return Err(StoreError::LastWrap);
+        }
+        self.write_custody(&file)?;
+        if let (WrapKind::Keyring { salt }, Some(keyring)) = (removed.kind, keyring) {
+            let _ = keyring.delete(
+                KEYRING_SERVICE,
+                &custody::keyring_account(&self.store_id, &salt),
+            );
+        }
+        Ok(())
     }
 
     /// Issues a new recovery key and removes the wraps of every earlier one.

@@ -19,6 +19,8 @@ pub(crate) const HKDF_BUNDLE_KEY: &[u8] = b"sanctuary-store/v1/hkdf/bundle-key";
 pub(crate) const HKDF_BRIDGE_KEK: &[u8] = b"sanctuary-store/v1/hkdf/bridge-kek";
 /// HKDF-SHA256 `info` for the key-encryption key of a recovery-key wrap.
 pub(crate) const HKDF_RECOVERY_KEK: &[u8] = b"sanctuary-store/v1/hkdf/recovery-kek";
+/// HKDF-SHA256 `info` for the key-encryption key of an OS-keyring wrap.
+pub(crate) const HKDF_KEYRING_KEK: &[u8] = b"sanctuary-store/v1/hkdf/keyring-kek";
 
 /// AEAD associated data: a wrap of the master key.
 pub(crate) const AAD_WRAP: &[u8] = b"sanctuary-store/v1/aad/wrap";
@@ -76,6 +78,7 @@ mod tests {
             super::HKDF_KEY_ID,
             super::HKDF_RECORD_KEY,
             super::HKDF_RECOVERY_KEK,
+            super::HKDF_KEYRING_KEK,
             super::HKDF_ROOT_MAC,
             super::HKDF_LEAF_NAME,
             super::AAD_LEAF_NAME,

@@ -183,6 +183,7 @@ mod fsutil;
 mod health;
 mod home;
 mod integrity;
+pub mod keyring;
 mod keys;
 mod labels;
 pub mod merkle;
@@ -196,8 +197,8 @@ pub use bundle::BundleError;
 pub use custody::{BundleKey, CustodyError, KdfParams, Passphrase, RecoveryKey};
 pub use error::StoreError;
 pub use home::{
-    Anchor, Applied, Batch, CUSTODY_FILE, Conflict, DB_FILE, Engine, Entry, EntryOptions, Home,
-    HomeOptions, ImportOptions, ImportReport, InclusionProof, Problem, ProblemKind, REDB_FILE,
-    Unlock, VerifyReport,
+    Anchor, Applied, Batch, CUSTODY_FILE, Conflict, CustodyKind, DB_FILE, Engine, Entry,
+    EntryOptions, Home, HomeOptions, ImportOptions, ImportReport, InclusionProof, Problem,
+    ProblemKind, REDB_FILE, Unlock, VerifyReport, WrapId, WrapInfo,
 };
 pub use record::{MAX_CONTENT_TYPE_LEN, MAX_TAG_LEN, MAX_TAGS, Metadata};

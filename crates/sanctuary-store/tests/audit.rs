@@ -24,7 +24,7 @@ fn event(i: u64) -> AuditEvent {
         Timestamp::from_unix_seconds(1_800_000_000 + i as i64).unwrap(),
         AuditLayer::Policy,
         format!("tool.call.{i}"),
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             AuditOutcome::Allowed
         } else {
             AuditOutcome::Denied

@@ -5,7 +5,9 @@
 #![cfg(unix)]
 #![expect(
     clippy::unwrap_used,
-    reason = "test helpers outside #[test] functions: a broken fixture must stop the test loudly"
+    clippy::print_stdout,
+    reason = "test helpers outside #[test] functions: a broken fixture must stop the test \
+              loudly, and the seed is printed so a failure can be replayed"
 )]
 
 use sanctuary_core::time::SystemClock;

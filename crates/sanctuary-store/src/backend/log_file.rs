@@ -936,9 +936,13 @@ mod tests {
 
     fn batch(i: u32) -> WriteBatch {
         let mut b = WriteBatch::new();
-        b.put(Table::Records, i.to_be_bytes(), vec![i as u8; (i as usize * 97) % 3000]);
+        b.put(
+            Table::Records,
+            i.to_be_bytes(),
+            vec![i as u8; (i as usize * 97) % 3000],
+        );
         b.put(Table::Meta, b"statement".to_vec(), i.to_le_bytes().to_vec());
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             b.delete(Table::Records, (i / 2).to_be_bytes());
         }
         b
@@ -950,7 +954,11 @@ mod tests {
         let path = dir.path().join("log");
         let backend = LogBackend::create(&path).unwrap();
         for i in 0..40 {
-            let d = if i % 2 == 0 { Durability::Durable } else { Durability::Buffered };
+            let d = if i % 2 == 0 {
+                Durability::Durable
+            } else {
+                Durability::Buffered
+            };
             backend.commit(batch(i), d).unwrap();
         }
         let before = rows_of(&backend);
@@ -995,8 +1003,13 @@ mod tests {
         drop(reopened);
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(&bytes[..full.len()], &full[..]);
-        assert!(LogBackend::open(&path).unwrap().get(Table::Meta, b"statement").unwrap()
-            == Some(10u32.to_le_bytes().to_vec()));
+        assert!(
+            LogBackend::open(&path)
+                .unwrap()
+                .get(Table::Meta, b"statement")
+                .unwrap()
+                == Some(10u32.to_le_bytes().to_vec())
+        );
     }
 
     /// The offsets of frame `n`'s first value byte and of its op table.
@@ -1030,9 +1043,17 @@ mod tests {
             .filter(|(a, b)| a != b)
             .map(|(a, _)| (a.0, a.1.clone()))
             .collect();
-        assert_eq!(changed.len(), 1, "exactly the damaged row reads differently");
+        assert_eq!(
+            changed.len(),
+            1,
+            "exactly the damaged row reads differently"
+        );
         drop(reopened);
-        assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing was truncated");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "nothing was truncated"
+        );
     }
 
     #[test]
@@ -1053,9 +1074,15 @@ mod tests {
         bytes[ops + 3] ^= 0x01;
         bytes[FILE_HEADER_LEN as usize + 5] ^= 0x01; // the first frame's sequence number
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(LogBackend::open(&path), Err(BackendError::Corrupt { .. })));
+        assert!(matches!(
+            LogBackend::open(&path),
+            Err(BackendError::Corrupt { .. })
+        ));
         std::fs::write(&path, b"SQLite format 3\0 and more").unwrap();
-        assert!(matches!(LogBackend::open(&path), Err(BackendError::Corrupt { .. })));
+        assert!(matches!(
+            LogBackend::open(&path),
+            Err(BackendError::Corrupt { .. })
+        ));
     }
 
     #[test]
@@ -1066,7 +1093,11 @@ mod tests {
         for round in 0..20u32 {
             let mut b = WriteBatch::new();
             for k in 0..50u32 {
-                b.put(Table::Records, k.to_be_bytes(), vec![round as u8; 700 + k as usize]);
+                b.put(
+                    Table::Records,
+                    k.to_be_bytes(),
+                    vec![round as u8; 700 + k as usize],
+                );
             }
             b.delete(Table::Records, round.to_be_bytes());
             backend.commit(b, Durability::Buffered).unwrap();
@@ -1091,7 +1122,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log");
         let first = LogBackend::create(&path).unwrap();
-        assert!(matches!(LogBackend::open(&path), Err(BackendError::Storage { .. })));
+        assert!(matches!(
+            LogBackend::open(&path),
+            Err(BackendError::Storage { .. })
+        ));
         drop(first);
         assert!(LogBackend::open(&path).is_ok());
     }
