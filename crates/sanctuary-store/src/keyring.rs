@@ -15,7 +15,7 @@
 //! KEK = HKDF-SHA256(S, salt = wrap salt, info = "sanctuary-store/v1/hkdf/keyring-kek")
 //! ```
 //!
-//! [`OsKeyring`] (cargo feature `os-keyring`) uses the platform store through the `keyring`
+//! `OsKeyring` (cargo feature `os-keyring`) uses the platform store through the `keyring`
 //! crate. On Linux that is the kernel keyring (keyutils), whose entries last until logout or
 //! reboot: there a keyring wrap saves typing within a session, and the passphrase or recovery
 //! key opens the home after a reboot. [`MemoryKeyring`] is an in-process keyring for tests.
