@@ -773,15 +773,7 @@ impl LogBackend {
     /// Opens an existing log, recovering from a torn tail (see the module documentation).
     /// Its permissions are tightened to 0600 if they were wider.
     pub fn open(path: &Path) -> Result<Self, BackendError> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let meta = std::fs::metadata(path).map_err(storage)?;
-            if meta.permissions().mode() & 0o077 != 0 {
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-                    .map_err(storage)?;
-            }
-        }
+        super::make_private(path)?;
         let stray = compact_path(path);
         if stray.exists() {
             std::fs::remove_file(&stray).map_err(storage)?;

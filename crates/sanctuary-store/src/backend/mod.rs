@@ -18,6 +18,25 @@ pub use log_file::fuzz_open as fuzz_log_open;
 pub use memory::MemoryBackend;
 pub use redb_file::RedbBackend;
 
+/// Tightens a database file's permissions to 0600 if they were wider (Unix; a no-op elsewhere).
+fn make_private(path: &std::path::Path) -> Result<(), BackendError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let storage = |e: std::io::Error| BackendError::Storage {
+            reason: e.to_string(),
+        };
+        let meta = std::fs::metadata(path).map_err(storage)?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(storage)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// Key-value rows, as returned by [`Backend::scan_prefix`].
 pub type Rows = Vec<(Vec<u8>, Vec<u8>)>;
 

@@ -97,15 +97,7 @@ impl RedbBackend {
     /// Opens an existing database file. Its permissions are tightened to 0600 if they were
     /// wider.
     pub fn open(path: &Path) -> Result<Self, BackendError> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let meta = std::fs::metadata(path).map_err(storage)?;
-            if meta.permissions().mode() & 0o077 != 0 {
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-                    .map_err(storage)?;
-            }
-        }
+        super::make_private(path)?;
         let db = redb::Database::open(path).map_err(|e| BackendError::Corrupt {
             reason: e.to_string(),
         })?;
