@@ -313,8 +313,8 @@ fn write_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
     }
 }
 
-/// Reads the frame at `pos` of a file of `file_len` bytes, with `min_seq` as the least
-/// acceptable sequence number, is an intact frame.
+/// Whether an intact frame, with a sequence number of at least `min_seq`, starts at `pos` of a
+/// file of `file_len` bytes.
 fn intact_frame_at(file: &File, pos: u64, file_len: u64, min_seq: u64) -> bool {
     let mut head = [0u8; FRAME_HEADER_LEN];
     if pos + FRAME_HEADER_LEN as u64 > file_len || read_at(file, &mut head, pos).is_err() {
