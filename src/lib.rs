@@ -7,8 +7,9 @@
 //! |---|---|---|
 //! | `core` (always) | [`sanctuary_core`] | identities, canonical JSON, signatures, shared traits |
 //! | `store` (default) | `sanctuary_store` | L1: encrypted state at rest |
+//! | `zk` (default) | `sanctuary_zk` | L3: commitments and zero-knowledge proofs |
 //!
-//! Later layers (`gate`, `zk`, `policy`, `shr`, `concordia`, `agent`) join this table as their
+//! Later layers (`gate`, `policy`, `shr`, `concordia`, `agent`) join this table as their
 //! crates land.
 //!
 //! ```
@@ -25,6 +26,10 @@ pub use sanctuary_core as core;
 /// L1: the encrypted store (feature `store`).
 #[cfg(feature = "store")]
 pub use sanctuary_store as store;
+
+/// L3: Pedersen commitments and zero-knowledge proofs (feature `zk`).
+#[cfg(feature = "zk")]
+pub use sanctuary_zk as zk;
 
 /// The README's code blocks, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../README.md")]

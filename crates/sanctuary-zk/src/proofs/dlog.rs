@@ -100,9 +100,14 @@ impl DlogStatement {
     }
 }
 
-/// The secret `x`. Zeroized on drop; `Debug` prints `[redacted]`.
+/// The secret `x`, with its public point `x·G` (computed once, as a signing key keeps its
+/// verifying key). The secret is zeroized on drop; `Debug` prints `[redacted]`.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct DlogWitness(Scalar);
+pub struct DlogWitness {
+    secret: Scalar,
+    #[zeroize(skip)]
+    public_for_g: RistrettoPoint,
+}
 
 impl fmt::Debug for DlogWitness {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -113,7 +118,10 @@ impl fmt::Debug for DlogWitness {
 impl DlogWitness {
     /// Wraps a secret scalar.
     pub fn new(secret: Scalar) -> Self {
-        DlogWitness(secret)
+        DlogWitness {
+            public_for_g: &secret * RISTRETTO_BASEPOINT_TABLE,
+            secret,
+        }
     }
 
     /// A uniformly random nonzero secret.
@@ -121,23 +129,27 @@ impl DlogWitness {
         loop {
             let x = random_scalar(rng);
             if x != Scalar::ZERO {
-                return DlogWitness(x);
+                return DlogWitness::new(x);
             }
         }
     }
 
     /// `x·G` for the standard basepoint.
     pub fn public_for_basepoint(&self) -> RistrettoPoint {
-        &self.0 * RISTRETTO_BASEPOINT_TABLE
+        self.public_for_g
     }
 
-    /// `x·B`.
+    /// `x·B` (constant time; free for the basepoint).
     pub fn public_for(&self, base: &RistrettoPoint) -> RistrettoPoint {
-        self.0 * base
+        if *base == RISTRETTO_BASEPOINT_POINT {
+            self.public_for_g
+        } else {
+            self.secret * base
+        }
     }
 
     pub(crate) fn scalar(&self) -> &Scalar {
-        &self.0
+        &self.secret
     }
 }
 
@@ -164,7 +176,7 @@ impl DlogProof {
         transcript: &mut Transcript,
         rng: &mut R,
     ) -> Result<Self, ProofError> {
-        if statement.mul_base(witness.scalar()) != statement.public.point {
+        if witness.public_for(&statement.base.point) != statement.public.point {
             return Err(ProofError::WitnessMismatch);
         }
         statement.append_to(transcript)?;
@@ -196,12 +208,21 @@ impl DlogProof {
         )?;
         let e = transcript.challenge_scalar(labels::CHALLENGE);
         transcript.append_scalar(labels::RESPONSE, &self.response);
-        let mut msm = Msm::with_capacity(3);
         if statement.base_is_g() {
-            msm.basepoint(self.response);
-        } else {
-            msm.point(self.response, statement.base.point);
+            // s·G − e·P with the precomputed basepoint table, compared with R.
+            let expected = RistrettoPoint::vartime_double_scalar_mul_basepoint(
+                &-e,
+                &statement.public.point,
+                &self.response,
+            );
+            return if expected == self.nonce_commitment.point {
+                Ok(())
+            } else {
+                Err(ProofError::VerificationFailed)
+            };
         }
+        let mut msm = Msm::with_capacity(3);
+        msm.point(self.response, statement.base.point);
         msm.point(-e, statement.public.point);
         msm.point(-Scalar::ONE, self.nonce_commitment.point);
         msm.check()
