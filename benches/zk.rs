@@ -62,12 +62,12 @@ fn range(c: &mut Criterion) {
     // The reference: bulletproofs 5, a single 64-bit range proof.
     let bp_gens = bulletproofs::BulletproofGens::new(64, 1);
     let pc_gens = bulletproofs::PedersenGens::default();
-    let blinding = curve25519_dalek::Scalar::random(&mut OsRng);
+    let blinding = Scalar::random(&mut OsRng);
     let value = 0x1234_5678_9abc_def0u64;
     let (bp_proof, bp_commitment) = bulletproofs::RangeProof::prove_single_with_rng(
         &bp_gens,
         &pc_gens,
-        &mut merlin::Transcript::new(LABEL),
+        &mut Transcript::new(LABEL),
         value,
         &blinding,
         64,
@@ -79,7 +79,7 @@ fn range(c: &mut Criterion) {
             bulletproofs::RangeProof::prove_single_with_rng(
                 &bp_gens,
                 &pc_gens,
-                &mut merlin::Transcript::new(LABEL),
+                &mut Transcript::new(LABEL),
                 black_box(value),
                 &blinding,
                 64,
@@ -94,7 +94,7 @@ fn range(c: &mut Criterion) {
                 .verify_single_with_rng(
                     &bp_gens,
                     &pc_gens,
-                    &mut merlin::Transcript::new(LABEL),
+                    &mut Transcript::new(LABEL),
                     &bp_commitment,
                     64,
                     &mut OsRng,
@@ -216,10 +216,15 @@ fn sigma(c: &mut Criterion) {
     });
 
     let g = sanctuary::zk::constants::RISTRETTO_BASEPOINT_POINT;
-    let mut branches: Vec<(RistrettoPoint, RistrettoPoint)> = (0..4)
-        .map(|_| (g, RistrettoPoint::random(&mut OsRng)))
+    let branches: Vec<(RistrettoPoint, RistrettoPoint)> = (0..4)
+        .map(|i| {
+            if i == 2 {
+                (g, secret.public_for_basepoint())
+            } else {
+                (g, RistrettoPoint::random(&mut OsRng))
+            }
+        })
         .collect();
-    branches[2] = (g, secret.public_for_basepoint());
     let statement = OrStatement::new(branches).expect("statement");
     let proof = OrProof::prove(
         &statement,

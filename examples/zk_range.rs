@@ -87,7 +87,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = sanctuary::core::health::HealthContributor::layer_report(&ZkHealth);
     println!(
         "L3 report: {:?}, proof systems {}",
-        report.status, report.capabilities["proof_systems"]
+        report.status,
+        report
+            .capabilities
+            .get("proof_systems")
+            .cloned()
+            .unwrap_or_default()
     );
     Ok(())
 }

@@ -75,6 +75,21 @@ impl EqualityStatement {
         self
     }
 
+    /// The context, if any.
+    pub fn context(&self) -> Option<&[u8]> {
+        self.context.as_deref()
+    }
+
+    /// The first generator pair and commitment.
+    pub fn first(&self) -> (&PedersenGens, &Commitment) {
+        (&self.first_gens, &self.first)
+    }
+
+    /// The second generator pair and commitment.
+    pub fn second(&self) -> (&PedersenGens, &Commitment) {
+        (&self.second_gens, &self.second)
+    }
+
     fn append_to(&self, transcript: &mut Transcript) -> Result<(), ProofError> {
         transcript.proof_domain(labels::EQUALITY);
         self.first_gens.append_to(transcript);

@@ -96,6 +96,11 @@ impl LinearStatement {
         &self.constant
     }
 
+    /// The context, if any.
+    pub fn context(&self) -> Option<&[u8]> {
+        self.context.as_deref()
+    }
+
     fn append_to(&self, transcript: &mut Transcript) -> Result<(), ProofError> {
         transcript.proof_domain(labels::LINEAR);
         self.gens.append_to(transcript);

@@ -62,6 +62,11 @@ impl OpeningStatement {
         &self.commitment
     }
 
+    /// The context, if any.
+    pub fn context(&self) -> Option<&[u8]> {
+        self.context.as_deref()
+    }
+
     fn append_to(&self, transcript: &mut Transcript) -> Result<(), ProofError> {
         transcript.proof_domain(labels::OPENING);
         self.gens.append_to(transcript);

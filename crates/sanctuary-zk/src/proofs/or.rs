@@ -83,6 +83,19 @@ impl OrStatement {
         self.branches.is_empty()
     }
 
+    /// The context, if any.
+    pub fn context(&self) -> Option<&[u8]> {
+        self.context.as_deref()
+    }
+
+    /// The `(Bⱼ, Pⱼ)` branches.
+    pub fn branches(&self) -> Vec<(RistrettoPoint, RistrettoPoint)> {
+        self.branches
+            .iter()
+            .map(|(b, p)| (b.point, p.point))
+            .collect()
+    }
+
     fn append_to(&self, transcript: &mut Transcript) -> Result<(), ProofError> {
         transcript.proof_domain(labels::OR);
         transcript.append_u64(labels::COUNT, self.branches.len() as u64);

@@ -107,6 +107,11 @@ impl RangeStatement {
         &self.commitment
     }
 
+    /// The context, if any.
+    pub fn context(&self) -> Option<&[u8]> {
+        self.context.as_deref()
+    }
+
     /// The lower bound.
     pub fn min(&self) -> i128 {
         self.min
