@@ -10,7 +10,6 @@
 #![expect(
     clippy::unwrap_used,
     clippy::panic,
-    clippy::indexing_slicing,
     reason = "vector harness helpers: a broken vector file should stop the test loudly"
 )]
 
