@@ -8,8 +8,9 @@
 //! | `core` (always) | [`sanctuary_core`] | identities, canonical JSON, signatures, shared traits |
 //! | `store` (default) | `sanctuary_store` | L1: encrypted state at rest |
 //! | `zk` (default) | `sanctuary_zk` | L3: commitments and zero-knowledge proofs |
+//! | `policy` | `sanctuary_policy` | the principal's policy file and tiers (in progress) |
 //!
-//! Later layers (`gate`, `policy`, `shr`, `concordia`, `agent`) join this table as their
+//! Later layers (`gate`, `shr`, `concordia`, `agent`) join this table as their
 //! crates land.
 //!
 //! ```
@@ -30,6 +31,10 @@ pub use sanctuary_store as store;
 /// L3: Pedersen commitments and zero-knowledge proofs (feature `zk`).
 #[cfg(feature = "zk")]
 pub use sanctuary_zk as zk;
+
+/// The principal's policy (feature `policy`, in progress).
+#[cfg(feature = "policy")]
+pub use sanctuary_policy as policy;
 
 /// The README's code blocks, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../README.md")]
