@@ -16,12 +16,53 @@ fn main() -> std::io::Result<()> {
     let t = || Transcript::new(b"sanctuary-zk fuzz seeds");
     let ok = "honest proof of a fixed statement";
     let seeds: [(&str, Vec<u8>); 6] = [
-        ("dlog", DlogProof::prove(&s.dlog, &witness(), &mut t(), &mut OsRng).expect(ok).to_bytes()),
-        ("opening", OpeningProof::prove(&s.opening, &opening(42, 7), &mut t(), &mut OsRng).expect(ok).to_bytes()),
-        ("equality", EqualityProof::prove(&s.equality, &opening(300, 11), &opening(300, 13), &mut t(), &mut OsRng).expect(ok).to_bytes()),
-        ("linear", LinearProof::prove(&s.linear, &[opening(100, 17), opening(20, 19)], &mut t(), &mut OsRng).expect(ok).to_bytes()),
-        ("or", OrProof::prove(&s.or, 0, &witness(), &mut t(), &mut OsRng).expect(ok).to_bytes()),
-        ("range", RangeProof::prove(&s.range, &opening(250, 23), &mut t(), &mut OsRng).expect(ok).to_bytes()),
+        (
+            "dlog",
+            DlogProof::prove(&s.dlog, &witness(), &mut t(), &mut OsRng)
+                .expect(ok)
+                .to_bytes(),
+        ),
+        (
+            "opening",
+            OpeningProof::prove(&s.opening, &opening(42, 7), &mut t(), &mut OsRng)
+                .expect(ok)
+                .to_bytes(),
+        ),
+        (
+            "equality",
+            EqualityProof::prove(
+                &s.equality,
+                &opening(300, 11),
+                &opening(300, 13),
+                &mut t(),
+                &mut OsRng,
+            )
+            .expect(ok)
+            .to_bytes(),
+        ),
+        (
+            "linear",
+            LinearProof::prove(
+                &s.linear,
+                &[opening(100, 17), opening(20, 19)],
+                &mut t(),
+                &mut OsRng,
+            )
+            .expect(ok)
+            .to_bytes(),
+        ),
+        (
+            "or",
+            OrProof::prove(&s.or, 0, &witness(), &mut t(), &mut OsRng)
+                .expect(ok)
+                .to_bytes(),
+        ),
+        (
+            "range",
+            RangeProof::prove(&s.range, &opening(250, 23), &mut t(), &mut OsRng)
+                .expect(ok)
+                .to_bytes(),
+        ),
     ];
     std::fs::create_dir_all("seeds/zk_proofs")?;
     for (name, bytes) in seeds {

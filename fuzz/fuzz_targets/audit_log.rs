@@ -21,16 +21,31 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("sanctuary-fuzz-audit-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let options = HomeOptions { kdf: KdfParams::dangerous_fast_for_tests(), ..HomeOptions::default() };
-        let (home, _) = Home::create(&dir, &Passphrase::new("fuzz").expect("pass"), options).expect("home");
+        let options = HomeOptions {
+            kdf: KdfParams::dangerous_fast_for_tests(),
+            ..HomeOptions::default()
+        };
+        let (home, _) =
+            Home::create(&dir, &Passphrase::new("fuzz").expect("pass"), options).expect("home");
         for i in 0..70 {
-            let event = AuditEvent::new(Timestamp::UNIX_EPOCH, AuditLayer::L1, format!("op{i}"), AuditOutcome::Success, serde_json::json!({}));
+            let event = AuditEvent::new(
+                Timestamp::UNIX_EPOCH,
+                AuditLayer::L1,
+                format!("op{i}"),
+                AuditOutcome::Success,
+                serde_json::json!({}),
+            );
             home.record(event).expect("record");
         }
         let key = *home.identity();
         drop(home);
         let read = |name: &str| std::fs::read(dir.join(AUDIT_DIR).join(name)).expect("audit file");
-        let fixture = Fixture { header: read("header"), log: read("log"), head: read("head"), key };
+        let fixture = Fixture {
+            header: read("header"),
+            log: read("log"),
+            head: read("head"),
+            key,
+        };
         let _ = std::fs::remove_dir_all(&dir);
         fixture
     })
@@ -42,9 +57,24 @@ fuzz_target!(|data: &[u8]| {
     };
     let f = fixture();
     let (header, log, head, original) = match mode % 3 {
-        0 => (f.header.as_slice(), bytes, f.head.as_slice(), f.log.as_slice()),
-        1 => (f.header.as_slice(), f.log.as_slice(), bytes, f.head.as_slice()),
-        _ => (bytes, f.log.as_slice(), f.head.as_slice(), f.header.as_slice()),
+        0 => (
+            f.header.as_slice(),
+            bytes,
+            f.head.as_slice(),
+            f.log.as_slice(),
+        ),
+        1 => (
+            f.header.as_slice(),
+            f.log.as_slice(),
+            bytes,
+            f.head.as_slice(),
+        ),
+        _ => (
+            bytes,
+            f.log.as_slice(),
+            f.head.as_slice(),
+            f.header.as_slice(),
+        ),
     };
     let report = verify_audit_bytes(header, log, head, Some(&f.key));
     if bytes != original {

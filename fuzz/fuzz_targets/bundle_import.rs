@@ -18,10 +18,22 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let backend = Arc::new(MemoryBackend::new());
-        let options = HomeOptions { kdf: KdfParams::dangerous_fast_for_tests(), ..HomeOptions::default() };
-        let (home, _) = Home::create_in(Arc::clone(&backend) as _, &Passphrase::new("fuzz").expect("pass"), options).expect("home");
+        let options = HomeOptions {
+            kdf: KdfParams::dangerous_fast_for_tests(),
+            ..HomeOptions::default()
+        };
+        let (home, _) = Home::create_in(
+            Arc::clone(&backend) as _,
+            &Passphrase::new("fuzz").expect("pass"),
+            options,
+        )
+        .expect("home");
         home.put("ns", "existing", b"v").expect("put");
-        Fixture { backend, home, key: BundleKey::generate(&mut sanctuary_core::rand_core::OsRng) }
+        Fixture {
+            backend,
+            home,
+            key: BundleKey::generate(&mut sanctuary_core::rand_core::OsRng),
+        }
     })
 }
 
@@ -32,7 +44,11 @@ fuzz_target!(|data: &[u8]| {
     if mode % 2 == 0 {
         let f = fixture();
         let before = f.backend.dump();
-        assert!(f.home.import(bytes, &f.key, &ImportOptions::default()).is_err());
+        assert!(
+            f.home
+                .import(bytes, &f.key, &ImportOptions::default())
+                .is_err()
+        );
         assert_eq!(f.backend.dump(), before, "a refused import wrote something");
     } else {
         let _ = sanctuary_store::bundle::fuzzing::parse_plaintext(bytes);

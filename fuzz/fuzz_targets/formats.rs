@@ -4,11 +4,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sanctuary_core::Digest;
 use sanctuary_core::encoding::{self, Padding};
 use sanctuary_core::identity::{Identity, IdentityId, SecretSeed};
-use sanctuary_core::rotation::{verify_rotation_chain, RotationEvent};
+use sanctuary_core::rotation::{RotationEvent, verify_rotation_chain};
 use sanctuary_core::time::Timestamp;
-use sanctuary_core::Digest;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -28,7 +28,11 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(id.to_string(), text);
     }
     if let Ok(bytes) = encoding::base64url_decode(text) {
-        let padding = if text.ends_with('=') { Padding::Padded } else { Padding::Unpadded };
+        let padding = if text.ends_with('=') {
+            Padding::Padded
+        } else {
+            Padding::Unpadded
+        };
         assert_eq!(encoding::base64url_encode(&bytes, padding), text);
     }
     if let Ok(bytes) = encoding::hex_decode_lower(text) {

@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(policy) = Policy::parse(text) else {
         return;
     };
-    let again = Policy::parse(&policy.to_toml()).expect("a parsed policy re-serialises");
+    let again = Policy::parse(&policy.to_toml().expect("a parsed policy serialises"))
+        .expect("a parsed policy re-serialises");
     assert_eq!(again, policy);
     assert!(policy.check_reload(&again).is_empty());
     for op in FORCED_TIER1 {

@@ -18,11 +18,19 @@ struct Fixture {
 }
 
 fn options() -> HomeOptions {
-    HomeOptions { kdf: KdfParams::dangerous_fast_for_tests(), ..HomeOptions::default() }
+    HomeOptions {
+        kdf: KdfParams::dangerous_fast_for_tests(),
+        ..HomeOptions::default()
+    }
 }
 
 fn rows(backend: &MemoryBackend, table: Table) -> Vec<(Vec<u8>, Vec<u8>)> {
-    backend.dump().into_iter().filter(|(t, _, _)| *t == table).map(|(_, k, v)| (k, v)).collect()
+    backend
+        .dump()
+        .into_iter()
+        .filter(|(t, _, _)| *t == table)
+        .map(|(_, k, v)| (k, v))
+        .collect()
 }
 
 fn fixture() -> &'static Fixture {
@@ -38,15 +46,27 @@ fn fixture() -> &'static Fixture {
             .into_iter()
             .find(|r| !before.contains(r))
             .expect("record row");
-        let (tree_row, tree) = rows(&backend, Table::Tree).into_iter().last().expect("tree row");
-        Fixture { backend, home, record_row, record, tree_row, tree }
+        let (tree_row, tree) = rows(&backend, Table::Tree)
+            .into_iter()
+            .last()
+            .expect("tree row");
+        Fixture {
+            backend,
+            home,
+            record_row,
+            record,
+            tree_row,
+            tree,
+        }
     })
 }
 
 fn set(backend: &MemoryBackend, table: Table, key: &[u8], value: &[u8]) {
     let mut batch = WriteBatch::new();
     batch.put(table, key.to_vec(), value.to_vec());
-    backend.commit(batch, Durability::Buffered).expect("memory commit");
+    backend
+        .commit(batch, Durability::Buffered)
+        .expect("memory commit");
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -61,10 +81,20 @@ fuzz_target!(|data: &[u8]| {
             }
             set(&f.backend, Table::Records, &f.record_row, bytes);
             let before = f.backend.dump();
-            assert!(f.home.get("ns", "target").is_err(), "hostile record accepted");
+            assert!(
+                f.home.get("ns", "target").is_err(),
+                "hostile record accepted"
+            );
             assert!(f.home.list("ns").is_err());
             let _ = f.home.exists("ns", "target");
-            assert_eq!(f.home.get("ns", "other").ok().flatten().map(|e| e.value.to_vec()), Some(b"stays readable".to_vec()));
+            assert_eq!(
+                f.home
+                    .get("ns", "other")
+                    .ok()
+                    .flatten()
+                    .map(|e| e.value.to_vec()),
+                Some(b"stays readable".to_vec())
+            );
             assert_eq!(f.backend.dump(), before, "a failed read wrote something");
             set(&f.backend, Table::Records, &f.record_row, &f.record);
         }

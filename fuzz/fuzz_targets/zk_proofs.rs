@@ -23,7 +23,9 @@ macro_rules! check {
         if let Ok(proof) = <$proof>::from_bytes($data) {
             assert_eq!(proof.to_bytes(), $data, "decoding is not canonical");
             assert!(
-                proof.verify($statement, &mut Transcript::new(LABEL)).is_err(),
+                proof
+                    .verify($statement, &mut Transcript::new(LABEL))
+                    .is_err(),
                 "a proof nobody made verified"
             );
         }

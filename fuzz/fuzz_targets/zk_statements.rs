@@ -57,7 +57,10 @@ pub fn statements() -> &'static Statements {
             .expect(ok),
             or: OrStatement::new(vec![
                 (G, witness().public_for_basepoint()),
-                (G, DlogWitness::new(Scalar::from(99u64)).public_for_basepoint()),
+                (
+                    G,
+                    DlogWitness::new(Scalar::from(99u64)).public_for_basepoint(),
+                ),
             ])
             .expect(ok),
             range: RangeStatement::new(gens.clone(), c(&opening(250, 23)), 100, 500)

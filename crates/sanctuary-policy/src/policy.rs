@@ -218,6 +218,12 @@ pub enum PolicyError {
         /// What is wrong.
         reason: String,
     },
+    /// The policy could not be written as TOML.
+    #[error("policy could not be serialised: {message}")]
+    Serialize {
+        /// The serialiser's message.
+        message: String,
+    },
     /// The file could not be read or written.
     #[error("policy file {path}: {message}")]
     Io {
@@ -336,12 +342,17 @@ impl Policy {
     }
 
     /// The file text for this policy (TOML, with every field written out).
-    pub fn to_toml(&self) -> String {
-        let body = toml::to_string(self).unwrap_or_default();
-        format!(
+    ///
+    /// # Errors
+    /// [`PolicyError::Serialize`] if the policy cannot be written as TOML.
+    pub fn to_toml(&self) -> Result<String, PolicyError> {
+        let body = toml::to_string(self).map_err(|e| PolicyError::Serialize {
+            message: e.to_string(),
+        })?;
+        Ok(format!(
             "# Sanctuary principal policy. Loaded once at start; a reload that weakens it is \
              refused.\n{body}"
-        )
+        ))
     }
 
     /// Loads the policy at `path`, or writes the defaults there (mode 0600) if it is missing.
@@ -358,7 +369,7 @@ impl Policy {
             Ok(text) => Policy::parse(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let policy = Policy::default();
-                write_private(path, policy.to_toml().as_bytes()).map_err(io)?;
+                write_private(path, policy.to_toml()?.as_bytes()).map_err(io)?;
                 Ok(policy)
             }
             Err(e) => Err(io(e)),

@@ -14,7 +14,7 @@ use sanctuary_policy::tiers::{FORCED_TIER1, StaticTier, Tier, static_tier};
 #[test]
 fn defaults_round_trip_and_are_safe() {
     let policy = Policy::default();
-    let text = policy.to_toml();
+    let text = policy.to_toml().unwrap();
     assert_eq!(Policy::parse(&text).unwrap(), policy);
     assert_eq!(policy.tier2.max_signs_per_minute, 10);
     assert_eq!(policy.tier2.bulk_read_threshold, 20);
@@ -204,7 +204,7 @@ fn weakening_reloads_are_refused_field_by_field() {
             "[approval]\nchannel = \"terminal\"\ntimeout_seconds = 120",
         ),
     ];
-    let base = current.to_toml();
+    let base = current.to_toml().unwrap();
     for (field, change) in cases {
         // Start from the current file and override one section.
         let mut doc: toml::Table = toml::from_str(&base).unwrap();

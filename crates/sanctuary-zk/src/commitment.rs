@@ -91,7 +91,7 @@ impl Commitment {
 
     /// Whether this is the identity (which no statement accepts).
     pub fn is_identity(&self) -> bool {
-        self.compressed.as_bytes() == &[0u8; 32]
+        crate::encoding::is_identity_encoding(&self.compressed)
     }
 
     /// `self − value·G`: shifts the committed value down by a public amount.
@@ -159,7 +159,8 @@ impl Blinding {
     }
 }
 
-/// A uniformly random scalar, drawn through `dyn`-compatible bounds.
+/// A uniformly random scalar, as `Scalar::random` draws it, but wiping the 64 random bytes
+/// afterwards (they are nonce and blinding material).
 pub(crate) fn random_scalar<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> Scalar {
     let mut wide = [0u8; 64];
     rng.fill_bytes(&mut wide);

@@ -44,6 +44,12 @@ impl Kind {
     }
 }
 
+/// Whether a compressed point is the identity. Only canonical encodings reach the callers, and
+/// the identity's canonical encoding is 32 zero bytes.
+pub(crate) fn is_identity_encoding(point: &CompressedRistretto) -> bool {
+    point.as_bytes() == &[0u8; 32]
+}
+
 /// A point read from a proof: both forms, so the transcript can use the bytes as sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ProofPoint {
@@ -155,7 +161,7 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn point(&mut self) -> Result<ProofPoint, ProofError> {
         let compressed = CompressedRistretto(*self.take::<32>()?);
-        if compressed.as_bytes() == &[0u8; 32] {
+        if is_identity_encoding(&compressed) {
             return Err(ProofError::Malformed {
                 reason: "identity point",
             });

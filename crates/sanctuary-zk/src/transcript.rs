@@ -124,9 +124,7 @@ impl TranscriptProtocol for Transcript {
         label: &'static [u8],
         point: &CompressedRistretto,
     ) -> Result<(), ProofError> {
-        // Only canonical encodings reach here, and the identity's canonical encoding is 32
-        // zero bytes.
-        if point.as_bytes() == &[0u8; 32] {
+        if crate::encoding::is_identity_encoding(point) {
             return Err(ProofError::InvalidStatement {
                 reason: "identity point",
             });

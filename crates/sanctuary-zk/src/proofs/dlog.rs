@@ -30,7 +30,7 @@ use crate::commitment::random_scalar;
 use crate::encoding::{Kind, ProofPoint, Reader, Writer, proof_encoding};
 use crate::errors::ProofError;
 use crate::msm::Msm;
-use crate::proofs::{Element, nonce_rng};
+use crate::proofs::{Element, mul_point, nonce_rng};
 use crate::transcript::{TranscriptProtocol, labels};
 
 /// The statement "I know `x` with `P = x·B`", with an optional context it is bound to.
@@ -42,6 +42,8 @@ pub struct DlogStatement {
 }
 
 impl DlogStatement {
+    context_methods!();
+
     /// A statement over any base. Refuses the identity as base or public point.
     pub fn new(base: RistrettoPoint, public: RistrettoPoint) -> Result<Self, ProofError> {
         Ok(DlogStatement {
@@ -56,13 +58,6 @@ impl DlogStatement {
         Self::new(RISTRETTO_BASEPOINT_POINT, public)
     }
 
-    /// Binds the statement to a caller context (a session id, a request digest…).
-    #[must_use]
-    pub fn with_context(mut self, context: Vec<u8>) -> Self {
-        self.context = Some(context);
-        self
-    }
-
     /// The base `B`.
     pub fn base(&self) -> &RistrettoPoint {
         &self.base.point
@@ -71,11 +66,6 @@ impl DlogStatement {
     /// The public point `P`.
     pub fn public(&self) -> &RistrettoPoint {
         &self.public.point
-    }
-
-    /// The context, if any.
-    pub fn context(&self) -> Option<&[u8]> {
-        self.context.as_deref()
     }
 
     fn append_to(&self, transcript: &mut Transcript) -> Result<(), ProofError> {
@@ -92,11 +82,7 @@ impl DlogStatement {
 
     /// `scalar·B` in constant time.
     pub(crate) fn mul_base(&self, scalar: &Scalar) -> RistrettoPoint {
-        if self.base_is_g() {
-            scalar * RISTRETTO_BASEPOINT_TABLE
-        } else {
-            scalar * self.base.point
-        }
+        mul_point(scalar, &self.base.point)
     }
 }
 

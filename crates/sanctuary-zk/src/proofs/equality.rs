@@ -27,7 +27,7 @@ use crate::encoding::{Kind, ProofPoint, Reader, Writer, proof_encoding};
 use crate::errors::ProofError;
 use crate::generators::PedersenGens;
 use crate::msm::{Msm, batch_weights};
-use crate::proofs::nonce_rng;
+use crate::proofs::{append_nonces, nonce_rng};
 use crate::transcript::{TranscriptProtocol, labels};
 
 /// The statement "`C₁` under `(G₁, H₁)` and `C₂` under `(G₂, H₂)` commit to the same value".
@@ -41,6 +41,8 @@ pub struct EqualityStatement {
 }
 
 impl EqualityStatement {
+    context_methods!();
+
     /// Refuses identity commitments.
     pub fn new(
         first_gens: PedersenGens,
@@ -66,18 +68,6 @@ impl EqualityStatement {
     pub fn standard(first: Commitment, second: Commitment) -> Result<Self, ProofError> {
         let gens = PedersenGens::standard();
         Self::new(gens.clone(), first, gens.clone(), second)
-    }
-
-    /// Binds the statement to a caller context.
-    #[must_use]
-    pub fn with_context(mut self, context: Vec<u8>) -> Self {
-        self.context = Some(context);
-        self
-    }
-
-    /// The context, if any.
-    pub fn context(&self) -> Option<&[u8]> {
-        self.context.as_deref()
     }
 
     /// The first generator pair and commitment.
@@ -150,8 +140,7 @@ impl EqualityProof {
         let mut k_2 = random_scalar(&mut rng);
         let first_nonce = ProofPoint::new(statement.first_gens.commit(&k_v, &k_1));
         let second_nonce = ProofPoint::new(statement.second_gens.commit(&k_v, &k_2));
-        transcript.validate_and_append_point(labels::NONCE_COMMITMENT, &first_nonce.compressed)?;
-        transcript.validate_and_append_point(labels::NONCE_COMMITMENT, &second_nonce.compressed)?;
+        append_nonces(transcript, &[first_nonce, second_nonce])?;
         let e = transcript.challenge_scalar(labels::CHALLENGE);
         let proof = EqualityProof {
             first_nonce,
@@ -181,10 +170,7 @@ impl EqualityProof {
         transcript: &mut Transcript,
     ) -> Result<(), ProofError> {
         statement.append_to(transcript)?;
-        transcript
-            .validate_and_append_point(labels::NONCE_COMMITMENT, &self.first_nonce.compressed)?;
-        transcript
-            .validate_and_append_point(labels::NONCE_COMMITMENT, &self.second_nonce.compressed)?;
+        append_nonces(transcript, &[self.first_nonce, self.second_nonce])?;
         let e = transcript.challenge_scalar(labels::CHALLENGE);
         self.append_responses(transcript);
         let [w1, w2] = batch_weights::<2>(transcript);

@@ -33,7 +33,7 @@ use crate::encoding::{Kind, ProofPoint, Reader, Writer, proof_encoding};
 use crate::errors::ProofError;
 use crate::generators::PedersenGens;
 use crate::msm::{Msm, batch_weights_vec};
-use crate::proofs::nonce_rng;
+use crate::proofs::{append_nonces, check_count, nonce_rng};
 use crate::transcript::{TranscriptProtocol, labels};
 
 /// The most terms a linear relation may have.
@@ -49,6 +49,8 @@ pub struct LinearStatement {
 }
 
 impl LinearStatement {
+    context_methods!();
+
     /// `terms` are `(aᵢ, Cᵢ)` pairs: between 1 and [`MAX_TERMS`], at least one nonzero
     /// coefficient, no identity commitment.
     pub fn new(
@@ -79,13 +81,6 @@ impl LinearStatement {
         })
     }
 
-    /// Binds the statement to a caller context.
-    #[must_use]
-    pub fn with_context(mut self, context: Vec<u8>) -> Self {
-        self.context = Some(context);
-        self
-    }
-
     /// The `(aᵢ, Cᵢ)` terms.
     pub fn terms(&self) -> &[(Scalar, Commitment)] {
         &self.terms
@@ -94,11 +89,6 @@ impl LinearStatement {
     /// The constant `c`.
     pub fn constant(&self) -> &Scalar {
         &self.constant
-    }
-
-    /// The context, if any.
-    pub fn context(&self) -> Option<&[u8]> {
-        self.context.as_deref()
     }
 
     fn append_to(&self, transcript: &mut Transcript) -> Result<(), ProofError> {
@@ -139,13 +129,7 @@ impl LinearProof {
         rng: &mut R,
     ) -> Result<Self, ProofError> {
         let n = statement.terms.len();
-        if openings.len() != n {
-            return Err(ProofError::SizeMismatch {
-                what: "terms",
-                expected: n,
-                found: openings.len(),
-            });
-        }
+        check_count("terms", n, openings.len())?;
         let mut sum = Scalar::ZERO;
         for ((a, commitment), opening) in statement.terms.iter().zip(openings) {
             if !opening.opens(&statement.gens, commitment) {
@@ -189,9 +173,7 @@ impl LinearProof {
             .zip(&blinding_nonces)
             .map(|(k_v, k_r)| ProofPoint::new(statement.gens.commit(k_v, k_r)))
             .collect();
-        for nonce in &nonces {
-            transcript.validate_and_append_point(labels::NONCE_COMMITMENT, &nonce.compressed)?;
-        }
+        append_nonces(transcript, &nonces)?;
         let e = transcript.challenge_scalar(labels::CHALLENGE);
         let value_responses = value_nonces
             .iter()
@@ -229,17 +211,9 @@ impl LinearProof {
         transcript: &mut Transcript,
     ) -> Result<(), ProofError> {
         let n = statement.terms.len();
-        if self.nonces.len() != n {
-            return Err(ProofError::SizeMismatch {
-                what: "terms",
-                expected: n,
-                found: self.nonces.len(),
-            });
-        }
+        check_count("terms", n, self.nonces.len())?;
         statement.append_to(transcript)?;
-        for nonce in &self.nonces {
-            transcript.validate_and_append_point(labels::NONCE_COMMITMENT, &nonce.compressed)?;
-        }
+        append_nonces(transcript, &self.nonces)?;
         let e = transcript.challenge_scalar(labels::CHALLENGE);
         self.append_responses(transcript);
 

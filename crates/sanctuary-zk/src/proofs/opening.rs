@@ -36,6 +36,8 @@ pub struct OpeningStatement {
 }
 
 impl OpeningStatement {
+    context_methods!();
+
     /// Refuses the identity commitment.
     pub fn new(gens: PedersenGens, commitment: Commitment) -> Result<Self, ProofError> {
         if commitment.is_identity() {
@@ -50,21 +52,9 @@ impl OpeningStatement {
         })
     }
 
-    /// Binds the statement to a caller context.
-    #[must_use]
-    pub fn with_context(mut self, context: Vec<u8>) -> Self {
-        self.context = Some(context);
-        self
-    }
-
     /// The commitment.
     pub fn commitment(&self) -> &Commitment {
         &self.commitment
-    }
-
-    /// The context, if any.
-    pub fn context(&self) -> Option<&[u8]> {
-        self.context.as_deref()
     }
 
     fn append_to(&self, transcript: &mut Transcript) -> Result<(), ProofError> {

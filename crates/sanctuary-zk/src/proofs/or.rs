@@ -30,7 +30,7 @@ use crate::encoding::{Kind, ProofPoint, Reader, Writer, proof_encoding};
 use crate::errors::ProofError;
 use crate::msm::{Msm, batch_weights_vec};
 use crate::proofs::dlog::DlogWitness;
-use crate::proofs::{Element, nonce_rng};
+use crate::proofs::{Element, append_nonces, check_count, mul_point, nonce_rng};
 use crate::transcript::{TranscriptProtocol, labels};
 
 /// The most branches an OR statement may have.
@@ -44,6 +44,8 @@ pub struct OrStatement {
 }
 
 impl OrStatement {
+    context_methods!();
+
     /// `branches` are `(Bⱼ, Pⱼ)` pairs: between 2 and [`MAX_BRANCHES`], no identity point.
     pub fn new(branches: Vec<(RistrettoPoint, RistrettoPoint)>) -> Result<Self, ProofError> {
         if branches.len() < 2 || branches.len() > MAX_BRANCHES {
@@ -66,13 +68,6 @@ impl OrStatement {
         })
     }
 
-    /// Binds the statement to a caller context.
-    #[must_use]
-    pub fn with_context(mut self, context: Vec<u8>) -> Self {
-        self.context = Some(context);
-        self
-    }
-
     /// The number of branches.
     pub fn len(&self) -> usize {
         self.branches.len()
@@ -81,11 +76,6 @@ impl OrStatement {
     /// Always false: a statement has at least two branches.
     pub fn is_empty(&self) -> bool {
         self.branches.is_empty()
-    }
-
-    /// The context, if any.
-    pub fn context(&self) -> Option<&[u8]> {
-        self.context.as_deref()
     }
 
     /// The `(Bⱼ, Pⱼ)` branches.
@@ -157,16 +147,14 @@ impl OrProof {
             .zip(challenges.iter().zip(&responses))
             .enumerate()
         {
-            let simulated = mul(s, &base.point) - mul(c, &public.point);
-            let real = mul(&k, &base.point);
+            let simulated = mul_point(s, &base.point) - mul_point(c, &public.point);
+            let real = mul_point(&k, &base.point);
             let is_real = (j as u64).ct_eq(&(index as u64));
             nonces.push(ProofPoint::new(RistrettoPoint::conditional_select(
                 &simulated, &real, is_real,
             )));
         }
-        for nonce in &nonces {
-            transcript.validate_and_append_point(labels::NONCE_COMMITMENT, &nonce.compressed)?;
-        }
+        append_nonces(transcript, &nonces)?;
         let e = transcript.challenge_scalar(labels::CHALLENGE);
         // c_real = e − Σ_{j≠real} c_j, computed without branching on the index.
         let mut others = Scalar::ZERO;
@@ -210,17 +198,9 @@ impl OrProof {
         transcript: &mut Transcript,
     ) -> Result<(), ProofError> {
         let n = statement.branches.len();
-        if self.nonces.len() != n {
-            return Err(ProofError::SizeMismatch {
-                what: "branches",
-                expected: n,
-                found: self.nonces.len(),
-            });
-        }
+        check_count("branches", n, self.nonces.len())?;
         statement.append_to(transcript)?;
-        for nonce in &self.nonces {
-            transcript.validate_and_append_point(labels::NONCE_COMMITMENT, &nonce.compressed)?;
-        }
+        append_nonces(transcript, &self.nonces)?;
         let e = transcript.challenge_scalar(labels::CHALLENGE);
         self.append_responses(transcript);
         let last = e - self.challenges.iter().sum::<Scalar>();
@@ -268,14 +248,5 @@ impl OrProof {
         };
         r.finish()?;
         Ok(proof)
-    }
-}
-
-/// Constant-time `scalar·point`, with the basepoint table when the point is `G`.
-fn mul(scalar: &Scalar, point: &RistrettoPoint) -> RistrettoPoint {
-    if *point == RISTRETTO_BASEPOINT_POINT {
-        scalar * curve25519_dalek::constants::RISTRETTO_BASEPOINT_TABLE
-    } else {
-        scalar * point
     }
 }

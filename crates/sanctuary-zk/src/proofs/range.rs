@@ -41,7 +41,7 @@ use crate::encoding::{Kind, ProofPoint, Reader, Writer, proof_encoding};
 use crate::errors::ProofError;
 use crate::generators::{MAX_BITS, PedersenGens, bit_generators};
 use crate::msm::{Msm, batch_weights};
-use crate::proofs::nonce_rng;
+use crate::proofs::{check_count, nonce_rng};
 use crate::transcript::{TranscriptProtocol, labels};
 
 /// The statement "the value inside `C` lies in `[min, max]`".
@@ -56,6 +56,8 @@ pub struct RangeStatement {
 }
 
 impl RangeStatement {
+    context_methods!();
+
     /// Bounds are inclusive integers (negative bounds are fine: a value `v < 0` is committed
     /// as `ℓ − |v|`, see [`Opening::new_i64`]); `max − min` must be below `2^64`.
     ///
@@ -95,21 +97,9 @@ impl RangeStatement {
         })
     }
 
-    /// Binds the statement to a caller context.
-    #[must_use]
-    pub fn with_context(mut self, context: Vec<u8>) -> Self {
-        self.context = Some(context);
-        self
-    }
-
     /// The commitment.
     pub fn commitment(&self) -> &Commitment {
         &self.commitment
-    }
-
-    /// The context, if any.
-    pub fn context(&self) -> Option<&[u8]> {
-        self.context.as_deref()
     }
 
     /// The lower bound.
@@ -250,14 +240,7 @@ impl RangeProof {
         statement: &RangeStatement,
         transcript: &mut Transcript,
     ) -> Result<(), ProofError> {
-        let n = statement.bits();
-        if self.bit_responses.len() != n {
-            return Err(ProofError::SizeMismatch {
-                what: "bits",
-                expected: n,
-                found: self.bit_responses.len(),
-            });
-        }
+        check_count("bits", statement.bits(), self.bit_responses.len())?;
         statement.append_to(transcript)?;
         self.append_commitments(transcript)?;
         let x = transcript.challenge_scalar(labels::CHALLENGE);
