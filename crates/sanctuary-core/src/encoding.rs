@@ -182,7 +182,7 @@ pub fn hex_decode_lower(text: &str) -> Result<Vec<u8>, EncodingError> {
 /// Deserialises a string (borrowed when the input allows) and parses it with `parse`; the
 /// parser's error becomes the deserialiser's. Every string-shaped type in this crate reads
 /// through here.
-pub(crate) fn deserialize_parsed<'de, D, T, E>(
+pub fn deserialize_parsed<'de, D, T, E>(
     deserializer: D,
     parse: impl FnOnce(&str) -> Result<T, E>,
 ) -> Result<T, D::Error>

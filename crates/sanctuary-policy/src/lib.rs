@@ -29,5 +29,22 @@
 
 #![forbid(unsafe_code)]
 
+pub mod approval;
+pub mod baseline;
+pub mod channel;
+pub mod gate;
+pub mod operation;
 pub mod policy;
+pub mod reason;
 pub mod tiers;
+pub mod webhook;
+
+pub use approval::{
+    Answer, ApprovalError, ApprovalRequest, Denial, GrantSpec, PendingApproval, Permit,
+};
+pub use channel::{AlwaysDeny, ApprovalChannel, CallbackChannel, ChannelAnswer, TerminalChannel};
+pub use gate::{Decision, Gate, GateBuilder, GateError};
+pub use operation::{Operation, OperationClass};
+pub use policy::{Amount, Policy, PolicyError};
+pub use reason::{AgentVerdict, DecidedBy, Reason};
+pub use tiers::Tier;

@@ -25,14 +25,19 @@ pub fn is_forced_tier1(operation: &str) -> bool {
     FORCED_TIER1.contains(&operation)
 }
 
-/// The approval tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The approval tier (JSON: `"tier1"`, `"tier2"`, `"tier3"`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Tier {
     /// Always ask the human.
+    #[serde(rename = "tier1")]
     One,
     /// Ask when a tier-2 check fires.
+    #[serde(rename = "tier2")]
     Two,
     /// Allowed and audited.
+    #[serde(rename = "tier3")]
     Three,
 }
 
