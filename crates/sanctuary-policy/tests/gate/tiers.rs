@@ -1,0 +1,201 @@
+use std::sync::Arc;
+
+use sanctuary_core::health::{HealthContributor, LayerStatus};
+use sanctuary_policy::channel::TerminalChannel;
+use sanctuary_policy::gate::NO_HUMAN_CHANNEL;
+use sanctuary_policy::tiers::FORCED_TIER1;
+use sanctuary_policy::{
+    AgentVerdict, AlwaysDeny, Decision, Gate, GateError, OperationClass, Policy, Reason, Tier,
+};
+
+use crate::common::{Harness, QUIET, approver, codes, op, policy, read};
+
+#[test]
+fn forced_operations_ask_whatever_the_file_says() {
+    let h = Harness::new();
+    let listed: Vec<String> = FORCED_TIER1.iter().map(|o| format!("{o:?}")).collect();
+    let toml = policy(&format!("tier3 = [{}]", listed.join(", ")), QUIET, "");
+    let gate = h.gate(&toml);
+    for name in FORCED_TIER1 {
+        let d = gate.evaluate(&op(name, OperationClass::Other));
+        assert_eq!(d.verdict(), AgentVerdict::ApprovalRequired, "{name}");
+        assert_eq!(d.tier(), Tier::One);
+        assert_eq!(codes(d.reasons()), ["forced_tier1"], "{name}");
+    }
+}
+
+#[test]
+fn unknown_listed_and_tier3_operations() {
+    let h = Harness::new();
+    let gate = h.gate(&policy(
+        "tier1 = [\"payment.send\"]\ntier3 = [\"state.read\"]",
+        QUIET,
+        "",
+    ));
+    let d = gate.evaluate(&op("mystery.tool", OperationClass::Other));
+    assert_eq!(
+        (d.verdict(), d.tier()),
+        (AgentVerdict::ApprovalRequired, Tier::One)
+    );
+    assert_eq!(codes(d.reasons()), ["unlisted_operation"]);
+    let d = gate.evaluate(&op("payment.send", OperationClass::Other));
+    assert_eq!(codes(d.reasons()), ["listed_tier1"]);
+    let d = gate.evaluate(&read("notes"));
+    assert_eq!(
+        (d.verdict(), d.tier()),
+        (AgentVerdict::Allowed, Tier::Three)
+    );
+    let Decision::Allow(permit) = d else {
+        panic!("tier 3 is allowed")
+    };
+    assert!(permit.covers(&read("notes")));
+    assert!(!permit.covers(&read("mail")));
+    gate.settle(permit, true).unwrap();
+    // Every evaluation is audited, with tier, verdict and digest.
+    let events = h.events("policy.evaluate");
+    assert_eq!(events.len(), 3);
+    let last = &events[2].detail;
+    assert_eq!(last["tier"], "tier3");
+    assert_eq!(last["verdict"], "allowed");
+    assert_eq!(last["decided_by"]["by"], "policy");
+    assert_eq!(
+        last["operation_digest"],
+        read("notes").digest().to_string().as_str()
+    );
+    assert_eq!(events[0].detail["verdict"], "approval_required");
+    assert_eq!(h.events("policy.settle").len(), 1);
+}
+
+#[test]
+fn the_agent_sees_a_fixed_vocabulary() {
+    let messages: Vec<&str> = [
+        AgentVerdict::Allowed,
+        AgentVerdict::ApprovalRequired,
+        AgentVerdict::Denied,
+    ]
+    .iter()
+    .map(|v| v.message())
+    .collect();
+    let h = Harness::new();
+    let gate = h.gate(&policy("tier3 = [\"state.read\"]", QUIET, ""));
+    for d in [
+        gate.evaluate(&read("notes")),
+        gate.evaluate(&op("sign.raw", OperationClass::Sign)),
+    ] {
+        let shown = d.verdict().message();
+        assert!(messages.contains(&shown));
+        assert!(!shown.contains("tier") && !shown.contains("sign"));
+    }
+}
+
+#[test]
+fn deny_channel_denies_and_spend_without_amount_is_refused() {
+    let h = Harness::new();
+    let toml = "version = 1\n[tiers]\ntier3 = [\"payment.send\"]\n[approval]\nchannel = \"deny\"\n";
+    let gate = Gate::builder(Policy::parse(toml).unwrap())
+        .clock(h.clock.clone())
+        .store(h.store.clone())
+        .audit(h.audit.clone())
+        .open()
+        .unwrap();
+    let d = gate.evaluate(&op("identity.delete", OperationClass::Other));
+    assert_eq!(d.verdict(), AgentVerdict::Denied);
+    assert!(codes(d.reasons()).contains(&"no_approval_channel"));
+    let d = gate.evaluate(&op("payment.send", OperationClass::Spend));
+    assert_eq!(codes(d.reasons()), ["spend_without_amount"]);
+    assert_eq!(d.verdict(), AgentVerdict::Denied);
+    let denied = h.events("policy.evaluate");
+    assert!(denied.iter().all(|e| e.detail["verdict"] == "denied"));
+}
+
+#[test]
+fn the_policy_selects_the_channel() {
+    let h = Harness::new();
+    let open = |toml: &str, channel: Option<Arc<dyn sanctuary_policy::ApprovalChannel>>| {
+        let mut b = Gate::builder(Policy::parse(toml).unwrap())
+            .clock(h.clock.clone())
+            .store(h.store.clone())
+            .audit(h.audit.clone());
+        if let Some(c) = channel {
+            b = b.channel(c);
+        }
+        b.open().map(|_| ())
+    };
+    let callback = "version = 1\n[approval]\nchannel = \"callback\"\n";
+    let webhook = "version = 1\n[approval]\nchannel = \"webhook\"\n";
+    assert_eq!(
+        open(callback, Some(Arc::new(AlwaysDeny))),
+        Err(GateError::ChannelMismatch {
+            policy: sanctuary_policy::policy::ChannelKind::Callback,
+            supplied: sanctuary_policy::policy::ChannelKind::Deny,
+        })
+    );
+    assert_eq!(
+        open(webhook, None),
+        Err(GateError::MissingChannel(
+            sanctuary_policy::policy::ChannelKind::Webhook
+        ))
+    );
+    assert!(open(callback, Some(Arc::new(approver(true)))).is_ok());
+    let no_store = Gate::builder(Policy::default())
+        .audit(h.audit.clone())
+        .open();
+    assert_eq!(no_store.err(), Some(GateError::MissingStore));
+}
+
+#[test]
+fn health_shows_whether_a_person_can_answer() {
+    let h = Harness::new();
+    let toml = policy("", QUIET, "");
+    let human = h.gate(&toml).layer_report();
+    assert_eq!(human.status, LayerStatus::Active);
+    assert!(human.degradations.is_empty());
+    assert_eq!(human.capabilities["approval_channel"], "callback");
+    let bot = h
+        .gate_with(&toml, Arc::new(approver(true).automated()))
+        .layer_report();
+    assert_eq!(bot.status, LayerStatus::Degraded);
+    assert_eq!(bot.degradations[0].code.as_str(), NO_HUMAN_CHANNEL);
+    // A terminal channel without a terminal is not live.
+    let tty = "version = 1\n[approval]\nchannel = \"terminal\"\n";
+    let gate = Gate::builder(Policy::parse(tty).unwrap())
+        .clock(h.clock.clone())
+        .store(h.store.clone())
+        .audit(h.audit.clone())
+        .channel(Arc::new(TerminalChannel::with_device("/nonexistent/tty")))
+        .open()
+        .unwrap();
+    let report = gate.layer_report();
+    assert_eq!(report.status, LayerStatus::Degraded);
+    assert_eq!(report.capabilities["human_channel_live"], false);
+}
+
+#[test]
+fn no_terminal_means_deny() {
+    let h = Harness::new();
+    let tty = "version = 1\n[approval]\nchannel = \"terminal\"\n";
+    let gate = Gate::builder(Policy::parse(tty).unwrap())
+        .clock(h.clock.clone())
+        .store(h.store.clone())
+        .audit(h.audit.clone())
+        .channel(Arc::new(TerminalChannel::with_device("/nonexistent/tty")))
+        .open()
+        .unwrap();
+    let Decision::NeedsApproval(p) = gate.evaluate(&op("sign.raw", OperationClass::Sign)) else {
+        panic!("forced tier 1 asks")
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let denial = rt.block_on(gate.ask(p)).unwrap_err();
+    assert!(matches!(
+        denial.decided_by(),
+        Some(sanctuary_policy::DecidedBy::ChannelFailure { .. })
+    ));
+    assert!(gate.pending().is_empty());
+    assert!(matches!(
+        denial.reasons().first(),
+        Some(Reason::ForcedTier1)
+    ));
+}
