@@ -341,7 +341,8 @@ pub const MASK: &str = "[secret]";
 
 /// Whether a field name looks like it holds a secret (case-insensitive): `password`,
 /// `passphrase`, `secret`, `token`, `credential`, `private`, `seed`, `mnemonic`, `auth`,
-/// `cookie`, `session_key`, `api_key`, or any name ending in `key`.
+/// `cookie`, names ending in `_key`, `-key` or `apikey` (but not a bare `key`, which usually
+/// names a storage key); also `cvv`, `pin` and `*_pin`.
 pub fn is_secret_field(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     const PARTS: &[&str] = &[
@@ -359,8 +360,9 @@ pub fn is_secret_field(name: &str) -> bool {
         "pin",
     ];
     PARTS.iter().any(|p| lower.contains(p))
-        || lower.ends_with("key")
-        || lower.ends_with("_key")
+        || ["_key", "-key", "apikey", "privatekey", "secretkey", "accesskey"]
+            .iter()
+            .any(|suffix| lower.ends_with(suffix))
         || lower == "cvv"
 }
 
@@ -533,6 +535,8 @@ mod tests {
         assert_eq!(p["api_key"], MASK);
         assert_eq!(p["nested"]["auth_token"], MASK);
         assert_eq!(p["nested"]["ok"], 1);
+        assert!(is_secret_field("AWS_SECRET_ACCESS_KEY") && is_secret_field("signing-key"));
+        assert!(!is_secret_field("key") && !is_secret_field("shipping_address"));
         assert!(p["body"].as_str().unwrap().ends_with("(500 chars)"));
         assert_eq!(p["list"].as_array().unwrap().len(), PREVIEW_MAX_ITEMS + 1);
         assert!(text.contains("1 fields"), "{text}");
