@@ -357,13 +357,14 @@ pub fn is_secret_field(name: &str) -> bool {
         "mnemonic",
         "auth",
         "cookie",
-        "pin",
     ];
     PARTS.iter().any(|p| lower.contains(p))
         || ["_key", "-key", "apikey", "privatekey", "secretkey", "accesskey"]
             .iter()
             .any(|suffix| lower.ends_with(suffix))
         || lower == "cvv"
+        || lower == "pin"
+        || lower.ends_with("_pin")
 }
 
 /// A copy of `value` for the human: fields whose names look secret are replaced by
