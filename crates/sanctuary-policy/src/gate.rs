@@ -105,10 +105,24 @@ pub enum GateError {
     /// A grant specification is out of bounds.
     #[error("standing grant refused: {0}")]
     Grant(&'static str),
-    /// The permit is not for this action.
-    #[error("the permit does not cover this action")]
+    /// The permit is not a person's approval of this action.
+    #[error("the permit is not the principal's approval of this action")]
     PermitMismatch,
+    /// The new policy weakens the current one.
+    #[error("the new policy weakens the current one: {}", list(.0))]
+    Weakening(Vec<crate::policy::Weakening>),
 }
+
+fn list(items: &[crate::policy::Weakening]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The operation name under which a policy reload is requested (forced tier 1).
+pub const RELOAD_OPERATION: &str = "policy.reload";
 
 /// Builds a [`Gate`].
 pub struct GateBuilder {
@@ -200,13 +214,13 @@ impl GateBuilder {
         let ceiling = Duration::from_secs(self.policy.approval.timeout_seconds);
         let timeout = self.timeout.map_or(ceiling, |t| t.min(ceiling));
         Ok(Gate {
-            policy: Arc::new(self.policy),
             clock: self.clock,
             store,
             audit,
             channel,
-            timeout,
             state: Mutex::new(State {
+                policy: Arc::new(self.policy),
+                timeout,
                 baseline,
                 pending: HashMap::new(),
                 grants: BTreeMap::new(),
@@ -221,6 +235,8 @@ struct PendingEntry {
 }
 
 struct State {
+    policy: Arc<Policy>,
+    timeout: Duration,
     baseline: Baseline,
     pending: HashMap<RequestId, PendingEntry>,
     grants: BTreeMap<GrantId, StandingGrant>,
@@ -229,12 +245,10 @@ struct State {
 /// The principal's gate. Share it (`Arc<Gate>`) across threads; decisions are serialised, so
 /// counts and caps stay exact under concurrency.
 pub struct Gate {
-    policy: Arc<Policy>,
     clock: Arc<dyn Clock>,
     store: Arc<dyn StateStore + Send + Sync>,
     audit: Arc<dyn AuditSink + Send + Sync>,
     channel: Arc<dyn ApprovalChannel>,
-    timeout: Duration,
     state: Mutex<State>,
 }
 
@@ -242,7 +256,6 @@ impl std::fmt::Debug for Gate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gate")
             .field("channel", &self.channel.kind())
-            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }
@@ -273,14 +286,14 @@ impl Gate {
         }
     }
 
-    /// The frozen policy.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
+    /// The policy in force (frozen; replaced only by [`Gate::reload`]).
+    pub fn policy(&self) -> Arc<Policy> {
+        Arc::clone(&self.lock().policy)
     }
 
     /// The effective approval timeout.
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.lock().timeout
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -296,7 +309,8 @@ impl Gate {
     pub fn evaluate(&self, op: &Operation) -> Decision {
         let now = self.clock.now();
         let mut state = self.lock();
-        let statik = static_tier(&self.policy, op.name());
+        let policy = Arc::clone(&state.policy);
+        let statik = static_tier(&policy, op.name());
         let mut ask = Vec::new();
         let mut logged = Vec::new();
         match statik {
@@ -308,7 +322,7 @@ impl Gate {
         if op.spend_missing() {
             return Decision::Deny(self.deny(op, statik.tier(), vec![Reason::SpendWithoutAmount]));
         }
-        self.tier2_checks(&mut state.baseline, op, now, &mut ask, &mut logged);
+        tier2_checks(&policy, &mut state.baseline, op, now, &mut ask, &mut logged);
         let tier = match statik {
             StaticTier::Listed3 if ask.is_empty() => Tier::Three,
             StaticTier::Listed3 => Tier::Two,
@@ -346,142 +360,146 @@ impl Gate {
                 Err(denial) => Decision::Deny(denial),
             };
         }
-        if self.policy.approval.channel == ChannelKind::Deny {
+        if policy.approval.channel == ChannelKind::Deny {
             ask.push(Reason::NoApprovalChannel);
             return Decision::Deny(self.deny(op, tier, ask));
         }
+        ask.extend(logged);
         self.open_request(&mut state, op, tier, ask, now)
     }
+}
 
-    fn tier2_checks(
-        &self,
-        baseline: &mut Baseline,
-        op: &Operation,
-        now: Timestamp,
-        ask: &mut Vec<Reason>,
-        logged: &mut Vec<Reason>,
-    ) {
-        let t2 = &self.policy.tier2;
-        let mut note = |reason: Reason, action: Tier2Action| match action {
-            Tier2Action::Approve => ask.push(reason),
-            Tier2Action::Log => logged.push(reason),
-            Tier2Action::Allow => {}
-        };
-        if baseline.first_session() {
-            note(Reason::FirstSession, t2.first_session);
-        }
-        if let Some(ns) = op.namespace().filter(|ns| !baseline.knows_namespace(ns)) {
+/// The tier-2 checks: anomalies go to `ask` or `logged` by the policy's action for them.
+fn tier2_checks(
+    policy: &Policy,
+    baseline: &mut Baseline,
+    op: &Operation,
+    now: Timestamp,
+    ask: &mut Vec<Reason>,
+    logged: &mut Vec<Reason>,
+) {
+    let t2 = &policy.tier2;
+    let mut note = |reason: Reason, action: Tier2Action| match action {
+        Tier2Action::Approve => ask.push(reason),
+        Tier2Action::Log => logged.push(reason),
+        Tier2Action::Allow => {}
+    };
+    if baseline.first_session() {
+        note(Reason::FirstSession, t2.first_session);
+    }
+    if let Some(ns) = op.namespace().filter(|ns| !baseline.knows_namespace(ns)) {
+        note(
+            Reason::NewNamespace {
+                namespace: ns.to_owned(),
+            },
+            t2.new_namespace,
+        );
+    }
+    if let Some(cp) = op
+        .counterparty()
+        .filter(|cp| !baseline.knows_counterparty(cp))
+    {
+        note(
+            Reason::NewCounterparty {
+                counterparty: cp.to_owned(),
+            },
+            t2.new_counterparty,
+        );
+    }
+    if op.class() == OperationClass::Sign {
+        let count = baseline.record_sign(now);
+        if count > t2.max_signs_per_minute {
             note(
-                Reason::NewNamespace {
-                    namespace: ns.to_owned(),
+                Reason::SigningRate {
+                    count,
+                    limit: t2.max_signs_per_minute,
                 },
-                t2.new_namespace,
+                Tier2Action::Approve,
             );
         }
-        if let Some(cp) = op
-            .counterparty()
-            .filter(|cp| !baseline.knows_counterparty(cp))
+    }
+    if op.class() == OperationClass::Read {
+        let ns = op.namespace().unwrap_or(NO_NAMESPACE);
+        let count = baseline.record_read(ns, now);
+        if count > t2.bulk_read_threshold {
+            note(
+                Reason::BulkReads {
+                    namespace: ns.to_owned(),
+                    count,
+                    limit: t2.bulk_read_threshold,
+                },
+                Tier2Action::Approve,
+            );
+        }
+    }
+    let count = baseline.record_attempt(op.name(), now);
+    match baseline.rate(op.name()) {
+        Some(rate) if rate.learned_events >= u64::from(t2.baseline_min_events) => {
+            let learned = rate.ewma.max(1.0);
+            if f64::from(count) > t2.frequency_spike_multiplier * learned {
+                note(
+                    Reason::FrequencySpike {
+                        count,
+                        baseline: rate.ewma,
+                        multiplier: t2.frequency_spike_multiplier,
+                    },
+                    Tier2Action::Approve,
+                );
+            }
+        }
+        _ => {
+            if count > t2.cold_start_max_per_minute {
+                note(
+                    Reason::ColdStartRate {
+                        count,
+                        limit: t2.cold_start_max_per_minute,
+                    },
+                    Tier2Action::Approve,
+                );
+            }
+        }
+    }
+    if let Some(spend) = op.spend() {
+        let code = spend.currency.as_str();
+        if let Some(cap) = policy.spending.per_operation.get(code)
+            && spend.amount > *cap
         {
             note(
-                Reason::NewCounterparty {
-                    counterparty: cp.to_owned(),
+                Reason::OperationCap {
+                    currency: spend.currency,
+                    amount: spend.amount,
+                    cap: *cap,
                 },
-                t2.new_counterparty,
+                Tier2Action::Approve,
             );
         }
-        if op.class() == OperationClass::Sign {
-            let count = baseline.record_sign(now);
-            if count > t2.max_signs_per_minute {
-                note(
-                    Reason::SigningRate {
-                        count,
-                        limit: t2.max_signs_per_minute,
-                    },
-                    Tier2Action::Approve,
-                );
-            }
-        }
-        if op.class() == OperationClass::Read {
-            let ns = op.namespace().unwrap_or(NO_NAMESPACE);
-            let count = baseline.record_read(ns, now);
-            if count > t2.bulk_read_threshold {
-                note(
-                    Reason::BulkReads {
-                        namespace: ns.to_owned(),
-                        count,
-                        limit: t2.bulk_read_threshold,
-                    },
-                    Tier2Action::Approve,
-                );
-            }
-        }
-        let count = baseline.record_attempt(op.name(), now);
-        match baseline.rate(op.name()) {
-            Some(rate) if rate.learned_events >= u64::from(t2.baseline_min_events) => {
-                let learned = rate.ewma.max(1.0);
-                if f64::from(count) > t2.frequency_spike_multiplier * learned {
+        match policy.spending.daily.get(code) {
+            None => note(
+                Reason::NoCapForCurrency {
+                    currency: spend.currency,
+                },
+                Tier2Action::Approve,
+            ),
+            Some(cap) => {
+                let spent = baseline.spent(spend.currency, now);
+                let over = spent.checked_add(spend.amount).is_none_or(|t| t > *cap);
+                if over {
                     note(
-                        Reason::FrequencySpike {
-                            count,
-                            baseline: rate.ewma,
-                            multiplier: t2.frequency_spike_multiplier,
+                        Reason::DailyCap {
+                            currency: spend.currency,
+                            spent,
+                            amount: spend.amount,
+                            cap: *cap,
                         },
                         Tier2Action::Approve,
                     );
-                }
-            }
-            _ => {
-                if count > t2.cold_start_max_per_minute {
-                    note(
-                        Reason::ColdStartRate {
-                            count,
-                            limit: t2.cold_start_max_per_minute,
-                        },
-                        Tier2Action::Approve,
-                    );
-                }
-            }
-        }
-        if let Some(spend) = op.spend() {
-            let code = spend.currency.as_str();
-            if let Some(cap) = self.policy.spending.per_operation.get(code)
-                && spend.amount > *cap
-            {
-                note(
-                    Reason::OperationCap {
-                        currency: spend.currency,
-                        amount: spend.amount,
-                        cap: *cap,
-                    },
-                    Tier2Action::Approve,
-                );
-            }
-            match self.policy.spending.daily.get(code) {
-                None => note(
-                    Reason::NoCapForCurrency {
-                        currency: spend.currency,
-                    },
-                    Tier2Action::Approve,
-                ),
-                Some(cap) => {
-                    let spent = baseline.spent(spend.currency, now);
-                    let over = spent.checked_add(spend.amount).is_none_or(|t| t > *cap);
-                    if over {
-                        note(
-                            Reason::DailyCap {
-                                currency: spend.currency,
-                                spent,
-                                amount: spend.amount,
-                                cap: *cap,
-                            },
-                            Tier2Action::Approve,
-                        );
-                    }
                 }
             }
         }
     }
+}
 
+impl Gate {
     /// Records the allowance (an evaluation, or the approval of `request`), teaches the
     /// baseline and issues the permit; any failure denies.
     #[expect(clippy::too_many_arguments, reason = "private; one call per path")]
@@ -571,7 +589,7 @@ impl Gate {
             reasons.push(Reason::PendingLimit { limit });
             return Decision::Deny(self.deny(op, tier, reasons));
         }
-        let Some(expires_at) = now.checked_add(self.timeout) else {
+        let Some(expires_at) = now.checked_add(state.timeout) else {
             let detail = "clock at the end of time".to_owned();
             return Decision::Deny(self.deny(
                 op,
@@ -624,14 +642,21 @@ impl Gate {
     /// denial. Needs a Tokio runtime with timers.
     pub async fn ask(&self, pending: PendingApproval) -> Result<Permit, Denial> {
         let request = pending.request;
-        let wait = request.remaining(self.clock.now()).min(self.timeout);
+        let wait = request.remaining(self.clock.now()).min(self.timeout());
         let outcome = tokio::time::timeout(wait, self.channel.ask(&request)).await;
         let channel = channel_name(self.channel.kind());
         match outcome {
             Ok(Ok(answer)) => {
-                let by = DecidedBy::Human {
-                    channel: channel.to_owned(),
-                    principal: answer.principal.clone(),
+                let by = if self.channel.status().human {
+                    DecidedBy::Human {
+                        channel: channel.to_owned(),
+                        principal: answer.principal.clone(),
+                    }
+                } else {
+                    DecidedBy::Automated {
+                        channel: channel.to_owned(),
+                        principal: answer.principal.clone(),
+                    }
                 };
                 let answer = Answer {
                     request_id: request.request_id,
@@ -833,6 +858,58 @@ impl Gate {
         .map_err(GateError::Audit)
     }
 
+    /// The operation under which a new policy is requested (`policy.reload`, forced tier 1):
+    /// its arguments are the new policy, so the principal's approval covers exactly that file.
+    pub fn reload_operation(&self, new: &Policy) -> Result<Operation, GateError> {
+        let text = new
+            .to_toml()
+            .map_err(|_| GateError::Grant("policy does not serialise"))?;
+        Operation::new(
+            RELOAD_OPERATION,
+            OperationClass::Other,
+            &json!({ "policy": text }),
+        )
+        .map_err(|_| GateError::Grant("policy does not serialise"))
+    }
+
+    /// Replaces the policy with `new`, which must not weaken the current one in any field
+    /// ([`Policy::check_reload`]) and must come with the principal's approval of exactly
+    /// [`Gate::reload_operation`]`(&new)`. A refusal is audited and changes nothing. The
+    /// approval timeout can only shrink.
+    pub fn reload(&self, new: Policy, permit: Permit) -> Result<(), GateError> {
+        let op = self.reload_operation(&new)?;
+        if !permit.covers(&op) || !matches!(permit.decided_by, DecidedBy::Human { .. }) {
+            return Err(GateError::PermitMismatch);
+        }
+        let mut state = self.lock();
+        let weakenings = state.policy.check_reload(&new);
+        if !weakenings.is_empty() {
+            let _ = self.record_plain(
+                "policy.reload",
+                AuditOutcome::Denied,
+                json!({
+                    "weakenings": weakenings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "permit_id": permit.id.to_string(),
+                }),
+            );
+            return Err(GateError::Weakening(weakenings));
+        }
+        self.record_plain(
+            "policy.reload",
+            AuditOutcome::Success,
+            json!({
+                "operation_digest": op.digest().to_string(),
+                "permit_id": permit.id.to_string(),
+                "decided_by": permit.decided_by,
+            }),
+        )
+        .map_err(GateError::Audit)?;
+        let timeout = Duration::from_secs(new.approval.timeout_seconds);
+        state.timeout = state.timeout.min(timeout);
+        state.policy = Arc::new(new);
+        Ok(())
+    }
+
     /// The operation under which a standing grant for `spec` is requested. Evaluate it, have
     /// the principal approve it, then pass the permit to [`Gate::install_grant`].
     pub fn grant_operation(&self, spec: &GrantSpec) -> Result<Operation, GateError> {
@@ -982,7 +1059,7 @@ impl HealthContributor for Gate {
         .with_capability("human_channel_live", Value::Bool(can_answer))
         .with_capability(
             "approval_timeout_seconds",
-            Value::from(self.timeout.as_secs()),
+            Value::from(self.timeout().as_secs()),
         )
         .with_capability("standing_grants", Value::from(grants));
         if !can_answer && let Ok(code) = DegradationCode::custom(NO_HUMAN_CHANNEL) {

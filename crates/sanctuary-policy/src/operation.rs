@@ -339,10 +339,11 @@ pub const PREVIEW_MAX_DEPTH: usize = 6;
 /// The placeholder shown instead of a secret.
 pub const MASK: &str = "[secret]";
 
-/// Whether a field name looks like it holds a secret (case-insensitive): `password`,
-/// `passphrase`, `secret`, `token`, `credential`, `private`, `seed`, `mnemonic`, `auth`,
-/// `cookie`, names ending in `_key`, `-key` or `apikey` (but not a bare `key`, which usually
-/// names a storage key); also `cvv`, `pin` and `*_pin`.
+/// Whether a field name looks like it holds a secret (case-insensitive): names containing
+/// `password`, `passphrase`, `secret`, `token`, `credential`, `private`, `seed`, `mnemonic`,
+/// `authoriz…`, `authent…` or `cookie`; names ending in `_key`, `-key` or `apikey` (not a
+/// bare `key`, which usually names a storage key); and `auth`, `auth_*`, `*_auth`, `cvv`,
+/// `pin`, `*_pin`.
 pub fn is_secret_field(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     const PARTS: &[&str] = &[
@@ -355,16 +356,25 @@ pub fn is_secret_field(name: &str) -> bool {
         "private",
         "seed",
         "mnemonic",
-        "auth",
+        "authoriz",
+        "authent",
         "cookie",
     ];
     PARTS.iter().any(|p| lower.contains(p))
-        || ["_key", "-key", "apikey", "privatekey", "secretkey", "accesskey"]
-            .iter()
-            .any(|suffix| lower.ends_with(suffix))
-        || lower == "cvv"
-        || lower == "pin"
+        || [
+            "_key",
+            "-key",
+            "apikey",
+            "privatekey",
+            "secretkey",
+            "accesskey",
+        ]
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
+        || ["cvv", "pin", "auth"].contains(&lower.as_str())
         || lower.ends_with("_pin")
+        || lower.starts_with("auth_")
+        || lower.ends_with("_auth")
 }
 
 /// A copy of `value` for the human: fields whose names look secret are replaced by
@@ -538,6 +548,7 @@ mod tests {
         assert_eq!(p["nested"]["ok"], 1);
         assert!(is_secret_field("AWS_SECRET_ACCESS_KEY") && is_secret_field("signing-key"));
         assert!(!is_secret_field("key") && !is_secret_field("shipping_address"));
+        assert!(!is_secret_field("author") && is_secret_field("Authorization"));
         assert!(p["body"].as_str().unwrap().ends_with("(500 chars)"));
         assert_eq!(p["list"].as_array().unwrap().len(), PREVIEW_MAX_ITEMS + 1);
         assert!(text.contains("1 fields"), "{text}");

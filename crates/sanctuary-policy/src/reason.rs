@@ -233,6 +233,14 @@ pub enum DecidedBy {
         /// Who answered, as the channel reports it.
         principal: String,
     },
+    /// A program answering on the principal's behalf (a channel that reports it is not a
+    /// person). Such an approval cannot install a standing grant or reload the policy.
+    Automated {
+        /// The channel kind.
+        channel: String,
+        /// Who answered, as the channel reports it.
+        principal: String,
+    },
     /// A standing grant.
     StandingGrant {
         /// The grant's id.
@@ -245,6 +253,23 @@ pub enum DecidedBy {
         /// What failed.
         detail: String,
     },
+}
+
+impl fmt::Display for DecidedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecidedBy::Policy => f.write_str("policy"),
+            DecidedBy::Human { channel, principal } => {
+                write!(f, "{principal} (person, via {channel})")
+            }
+            DecidedBy::Automated { channel, principal } => {
+                write!(f, "{principal} (automated, via {channel})")
+            }
+            DecidedBy::StandingGrant { grant } => write!(f, "standing grant {grant}"),
+            DecidedBy::Timeout => f.write_str("timeout"),
+            DecidedBy::ChannelFailure { detail } => write!(f, "channel failure: {detail}"),
+        }
+    }
 }
 
 /// What the agent (the model) is told: a fixed vocabulary with no reasons, so a prompt

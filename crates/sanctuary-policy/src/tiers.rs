@@ -41,6 +41,16 @@ pub enum Tier {
     Three,
 }
 
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Tier::One => "tier 1",
+            Tier::Two => "tier 2",
+            Tier::Three => "tier 3",
+        })
+    }
+}
+
 /// Why an operation has its static tier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

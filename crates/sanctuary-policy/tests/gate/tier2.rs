@@ -173,7 +173,11 @@ fn new_namespace_and_first_session_persist_across_restarts() {
             .unwrap()
     };
     let gate = h.gate(&toml);
-    assert_eq!(approve(&gate, &write("notes")), ["new_namespace"]);
+    // The request shows the principal the logged anomaly too.
+    assert_eq!(
+        approve(&gate, &write("notes")),
+        ["new_namespace", "first_session"]
+    );
     // First session: allowed but the anomaly is logged on the permit and in the audit.
     let Decision::Allow(permit) = gate.evaluate(&write("notes")) else {
         panic!()

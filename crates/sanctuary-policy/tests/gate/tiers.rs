@@ -1,3 +1,9 @@
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a broken fixture should stop the test loudly"
+)]
+
 use std::sync::Arc;
 
 use sanctuary_core::health::{HealthContributor, LayerStatus};
@@ -198,4 +204,80 @@ fn no_terminal_means_deny() {
         denial.reasons().first(),
         Some(Reason::ForcedTier1)
     ));
+}
+
+fn approved(gate: &Gate, o: &sanctuary_policy::Operation) -> sanctuary_policy::Permit {
+    let Decision::NeedsApproval(p) = gate.evaluate(o) else {
+        panic!("expected a request")
+    };
+    gate.resolve(&p.request().approve("principal")).unwrap()
+}
+
+#[test]
+fn reloads_need_the_principal_and_never_weaken() {
+    let h = Harness::new();
+    let base = policy("tier3 = [\"state.read\", \"web.fetch\"]", QUIET, "");
+    let gate = h.gate(&base);
+    // Weaker: a tier-3 addition, a higher cap, a longer timeout.
+    let weaker = Policy::parse(&format!(
+        "{}\n",
+        base.replace("\"web.fetch\"]", "\"web.fetch\", \"payment.send\"]")
+            .replace(
+                "[approval]",
+                "[spending.daily]\nUSD = 500\n[approval]\ntimeout_seconds = 900"
+            )
+    ))
+    .unwrap();
+    let permit = approved(&gate, &gate.reload_operation(&weaker).unwrap());
+    let Err(GateError::Weakening(list)) = gate.reload(weaker, permit) else {
+        panic!("a weaker policy is refused")
+    };
+    let fields: Vec<&str> = list.iter().map(|w| w.field.as_str()).collect();
+    assert!(fields.contains(&"tiers.tier3"), "{fields:?}");
+    assert!(fields.contains(&"spending.daily.USD"), "{fields:?}");
+    assert!(fields.contains(&"approval.timeout_seconds"), "{fields:?}");
+    assert_eq!(
+        gate.evaluate(&op("payment.send", OperationClass::Other))
+            .tier(),
+        Tier::One
+    );
+    // Stronger: web.fetch moves to tier 1. A permit for another file does not do.
+    let stronger =
+        Policy::parse(&base.replace(", \"web.fetch\"]", "]\ntier1 = [\"web.fetch\"]")).unwrap();
+    let other = approved(&gate, &gate.reload_operation(&Policy::default()).unwrap());
+    assert_eq!(
+        gate.reload(stronger.clone(), other),
+        Err(GateError::PermitMismatch)
+    );
+    assert_eq!(
+        gate.evaluate(&op("web.fetch", OperationClass::Other))
+            .verdict(),
+        AgentVerdict::Allowed
+    );
+    let permit = approved(&gate, &gate.reload_operation(&stronger).unwrap());
+    gate.reload(stronger, permit).unwrap();
+    let d = gate.evaluate(&op("web.fetch", OperationClass::Other));
+    assert_eq!(codes(d.reasons()), ["listed_tier1"]);
+    let reloads = h.events("policy.reload");
+    assert_eq!(reloads.len(), 2);
+    // An automated answer is not the principal's: it cannot reload the policy.
+    let bot = h.gate_with(&base, Arc::new(approver(true).automated()));
+    let strict = Policy::parse(&base.replace(
+        "tier3 = [\"state.read\", \"web.fetch\"]",
+        "tier3 = [\"state.read\"]",
+    ))
+    .unwrap();
+    let Decision::NeedsApproval(p) = bot.evaluate(&bot.reload_operation(&strict).unwrap()) else {
+        panic!()
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let permit = rt.block_on(bot.ask(p)).unwrap();
+    assert!(matches!(
+        permit.decided_by(),
+        sanctuary_policy::DecidedBy::Automated { .. }
+    ));
+    assert_eq!(bot.reload(strict, permit), Err(GateError::PermitMismatch));
 }
