@@ -8,7 +8,7 @@
 //! | `core` (always) | [`sanctuary_core`] | identities, canonical JSON, signatures, shared traits |
 //! | `store` (default) | `sanctuary_store` | L1: encrypted state at rest |
 //! | `zk` (default) | `sanctuary_zk` | L3: commitments and zero-knowledge proofs |
-//! | `policy` | `sanctuary_policy` | the principal's policy file and tiers (in progress) |
+//! | `policy` (default) | `sanctuary_policy` | the principal's approval gate, anomaly checks and caps |
 //!
 //! Later layers (`gate`, `shr`, `concordia`, `agent`) join this table as their
 //! crates land.
@@ -32,7 +32,8 @@ pub use sanctuary_store as store;
 #[cfg(feature = "zk")]
 pub use sanctuary_zk as zk;
 
-/// The principal's policy (feature `policy`, in progress).
+/// The principal's approval gate: tiers, anomaly checks, spending caps, approvals, channels
+/// (feature `policy`).
 #[cfg(feature = "policy")]
 pub use sanctuary_policy as policy;
 
