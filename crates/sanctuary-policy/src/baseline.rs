@@ -9,13 +9,13 @@
 //! | `ns/<namespace>` | a namespace the principal has allowed or approved |
 //! | `cp/<hex SHA-256 of the counterparty>` | a counterparty allowed or approved |
 //! | `rate/<operation>` | the operation's learned rate (see [`Rate`]) |
-//! | `spend/<currency>` | authorised spends of the last 24 hours |
+//! | `spend/<currency>/<ms>-<permit>` | one authorised spend (micro-units), kept 24 hours |
 //!
 //! Only authorised operations teach the baseline: a denied or unanswered probe never adds a
 //! namespace or counterparty and never raises a learned rate. The one-minute windows of the
 //! rate checks count *attempts* (stricter) and live in memory only.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use sanctuary_core::state::{StateError, StateStore};
 use sanctuary_core::{Digest, Timestamp};
@@ -140,12 +140,70 @@ impl Rate {
 }
 
 /// One authorised spend, counted against the daily cap until 24 h after `at_ms`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct SpendEntry {
-    pub(crate) at_ms: i64,
-    pub(crate) micros: u64,
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SpendEntry {
+    at_ms: i64,
+    micros: u64,
     /// The permit that reserved it (released when the permit reports "not executed").
-    pub(crate) permit: String,
+    permit: String,
+}
+
+impl SpendEntry {
+    fn key(&self, currency: Currency) -> String {
+        // Zero-padded so keys sort by time; times before 1970 do not occur in practice and
+        // still parse.
+        format!("spend/{currency}/{:020}-{}", self.at_ms, self.permit)
+    }
+
+    fn parse(rest: &str, value: &[u8]) -> Option<(Currency, SpendEntry)> {
+        let (code, entry) = rest.split_once('/')?;
+        let (at, permit) = entry.split_once('-')?;
+        let micros = std::str::from_utf8(value).ok()?.parse().ok()?;
+        Some((
+            Currency::parse(code).ok()?,
+            SpendEntry {
+                at_ms: at.parse().ok()?,
+                micros,
+                permit: permit.to_owned(),
+            },
+        ))
+    }
+}
+
+/// A currency's spends of the last 24 h in time order, with their running total: adding,
+/// expiring and summing are O(1) per spend.
+#[derive(Debug, Default)]
+struct Ledger {
+    entries: VecDeque<SpendEntry>,
+    total: u64,
+}
+
+impl Ledger {
+    /// Drops entries at or before `since`; returns them (their keys are deleted lazily).
+    fn expire(&mut self, since: i64) -> Vec<SpendEntry> {
+        let mut gone = Vec::new();
+        while let Some(front) = self.entries.front() {
+            if front.at_ms > since {
+                break;
+            }
+            if let Some(e) = self.entries.pop_front() {
+                self.total = self.total.saturating_sub(e.micros);
+                gone.push(e);
+            }
+        }
+        gone
+    }
+
+    /// The total of entries after `since` (entries a backward clock step left out of order
+    /// still count: the error is on the cautious side).
+    fn total_since(&self, since: i64) -> u64 {
+        let stale = self
+            .entries
+            .iter()
+            .take_while(|e| e.at_ms <= since)
+            .fold(0u64, |a, e| a.saturating_add(e.micros));
+        self.total.saturating_sub(stale)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -161,7 +219,7 @@ pub(crate) struct Baseline {
     namespaces: HashSet<String>,
     counterparties: HashSet<Digest>,
     rates: HashMap<String, Rate>,
-    spends: BTreeMap<Currency, Vec<SpendEntry>>,
+    spends: BTreeMap<Currency, Ledger>,
     signs: MinuteWindow,
     reads: HashMap<String, MinuteWindow>,
     attempts: HashMap<String, MinuteWindow>,
@@ -194,6 +252,7 @@ impl Baseline {
             attempts: HashMap::new(),
         };
         let mut sessions = 0;
+        let mut spends = Vec::new();
         for key in store.list(ns).map_err(|e| backend(&e))? {
             let value = store
                 .get(ns, &key)
@@ -214,12 +273,18 @@ impl Baseline {
                 baseline.counterparties.insert(digest);
             } else if let Some(op) = key.strip_prefix("rate/") {
                 baseline.rates.insert(op.to_owned(), decode(&value, &key)?);
-            } else if let Some(code) = key.strip_prefix("spend/") {
-                let currency = Currency::parse(code)
-                    .map_err(|_| format!("baseline entry {key:?} is corrupt"))?;
-                baseline.spends.insert(currency, decode(&value, &key)?);
+            } else if let Some(rest) = key.strip_prefix("spend/") {
+                let (currency, entry) = SpendEntry::parse(rest, &value)
+                    .ok_or_else(|| format!("baseline entry {key:?} is corrupt"))?;
+                spends.push((currency, entry));
             }
             // Other keys belong to later versions or other tools; they are left alone.
+        }
+        spends.sort_by_key(|(_, e)| e.at_ms);
+        for (currency, entry) in spends {
+            let ledger = baseline.spends.entry(currency).or_default();
+            ledger.total = ledger.total.saturating_add(entry.micros);
+            ledger.entries.push_back(entry);
         }
         baseline.first_session = sessions == 0;
         let meta = Meta {
@@ -263,17 +328,16 @@ impl Baseline {
     /// Authorised spends (and reservations) in `currency` over the 24 h before `now`.
     pub(crate) fn spent(&self, currency: Currency, now: Timestamp) -> Amount {
         let since = now.unix_millis().saturating_sub(SPEND_WINDOW_MS);
-        let micros = self.spends.get(&currency).map_or(0u64, |entries| {
-            entries
-                .iter()
-                .filter(|e| e.at_ms > since)
-                .fold(0u64, |a, e| a.saturating_add(e.micros))
-        });
+        let micros = self
+            .spends
+            .get(&currency)
+            .map_or(0, |ledger| ledger.total_since(since));
         Amount::from_micros(micros)
     }
 
-    /// Teaches the baseline an authorised operation; every persisted change is written before
-    /// the in-memory copy changes, so a store failure leaves both as they were.
+    /// Teaches the baseline an authorised operation. Each persisted change is written before
+    /// its in-memory copy changes; a store failure part-way leaves the earlier changes (the
+    /// spend first), which errs on the cautious side (more counted, never less).
     pub(crate) fn learn(
         &mut self,
         store: &dyn StateStore,
@@ -282,22 +346,26 @@ impl Baseline {
         now: Timestamp,
     ) -> Result<(), String> {
         if let Some(spend) = op.spend().filter(|s| s.amount.micros() > 0) {
-            let since = now.unix_millis().saturating_sub(SPEND_WINDOW_MS);
-            let mut entries: Vec<SpendEntry> = self
-                .spends
-                .get(&spend.currency)
-                .map(|e| e.iter().filter(|e| e.at_ms > since).cloned().collect())
-                .unwrap_or_default();
-            entries.push(SpendEntry {
+            let entry = SpendEntry {
                 at_ms: now.unix_millis(),
                 micros: spend.amount.micros(),
                 permit: permit.to_owned(),
-            });
-            let key = format!("spend/{}", spend.currency);
+            };
             store
-                .put(&self.ns, &key, &encode(&entries)?)
+                .put(
+                    &self.ns,
+                    &entry.key(spend.currency),
+                    spend.amount.micros().to_string().as_bytes(),
+                )
                 .map_err(|e| backend(&e))?;
-            self.spends.insert(spend.currency, entries);
+            let ledger = self.spends.entry(spend.currency).or_default();
+            let since = now.unix_millis().saturating_sub(SPEND_WINDOW_MS);
+            for gone in ledger.expire(since) {
+                // Best effort: a key left behind is out of the window when loaded again.
+                let _ = store.delete(&self.ns, &gone.key(spend.currency));
+            }
+            ledger.total = ledger.total.saturating_add(entry.micros);
+            ledger.entries.push_back(entry);
         }
         if let Some(ns) = op.namespace().filter(|ns| !self.namespaces.contains(*ns)) {
             store
@@ -314,13 +382,20 @@ impl Baseline {
                 self.counterparties.insert(digest);
             }
         }
-        let mut rate = self.rates.get(op.name()).copied().unwrap_or_else(Rate::new);
-        if rate.learn(now) {
+        let rate = match self.rates.get_mut(op.name()) {
+            Some(rate) => rate,
+            None => self
+                .rates
+                .entry(op.name().to_owned())
+                .or_insert_with(Rate::new),
+        };
+        let mut next = *rate;
+        if next.learn(now) {
             store
-                .put(&self.ns, &format!("rate/{}", op.name()), &encode(&rate)?)
+                .put(&self.ns, &format!("rate/{}", op.name()), &encode(&next)?)
                 .map_err(|e| backend(&e))?;
         }
-        self.rates.insert(op.name().to_owned(), rate);
+        *rate = next;
         Ok(())
     }
 
@@ -331,22 +406,20 @@ impl Baseline {
         currency: Currency,
         permit: &str,
     ) -> Result<bool, String> {
-        let Some(entries) = self.spends.get(&currency) else {
+        let Some(ledger) = self.spends.get_mut(&currency) else {
             return Ok(false);
         };
-        let kept: Vec<SpendEntry> = entries
-            .iter()
-            .filter(|e| e.permit != permit)
-            .cloned()
-            .collect();
-        if kept.len() == entries.len() {
+        let Some(index) = ledger.entries.iter().position(|e| e.permit == permit) else {
             return Ok(false);
+        };
+        if let Some(entry) = ledger.entries.get(index) {
+            store
+                .delete(&self.ns, &entry.key(currency))
+                .map_err(|e| backend(&e))?;
         }
-        let key = format!("spend/{currency}");
-        store
-            .put(&self.ns, &key, &encode(&kept)?)
-            .map_err(|e| backend(&e))?;
-        self.spends.insert(currency, kept);
+        if let Some(entry) = ledger.entries.remove(index) {
+            ledger.total = ledger.total.saturating_sub(entry.micros);
+        }
         Ok(true)
     }
 }

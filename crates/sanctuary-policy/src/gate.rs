@@ -600,7 +600,7 @@ impl Gate {
         let request = ApprovalRequest {
             request_id: RequestId::random(),
             nonce: Nonce::random(),
-            operation: op.to_json(),
+            operation: op.to_json().clone(),
             operation_digest: op.digest(),
             arguments_preview: op.preview().clone(),
             tier,
@@ -988,7 +988,7 @@ impl Gate {
     fn record(&self, r: &Record<'_>) -> Result<(), String> {
         let mut detail = json!({
             "operation": r.op.to_json(),
-            "operation_digest": r.op.digest().to_string(),
+            "operation_digest": r.op.digest_text(),
             "tier": r.tier,
             "verdict": r.verdict,
             "reasons": r.reasons,

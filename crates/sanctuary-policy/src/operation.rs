@@ -150,6 +150,10 @@ pub struct Operation {
     arguments: Digest,
     preview: Value,
     digest: Digest,
+    /// [`Operation::to_json`], kept from the digest computation.
+    json: Value,
+    /// The digest's `sha256:` text, kept for audit records.
+    digest_text: String,
 }
 
 impl Operation {
@@ -175,8 +179,10 @@ impl Operation {
             arguments: arguments_digest,
             preview: mask_arguments(arguments),
             digest: Digest::from_bytes([0; 32]),
+            json: Value::Null,
+            digest_text: String::new(),
         };
-        op.digest = op.compute_digest()?;
+        op.compute_digest()?;
         Ok(op)
     }
 
@@ -228,7 +234,7 @@ impl Operation {
     }
 
     fn refresh(mut self) -> Result<Operation, OperationError> {
-        self.digest = self.compute_digest()?;
+        self.compute_digest()?;
         Ok(self)
     }
 
@@ -283,7 +289,16 @@ impl Operation {
     }
 
     /// The operation as JSON (without the preview): the object its digest covers.
-    pub fn to_json(&self) -> Value {
+    pub fn to_json(&self) -> &Value {
+        &self.json
+    }
+
+    /// The digest as `sha256:<hex>`.
+    pub fn digest_text(&self) -> &str {
+        &self.digest_text
+    }
+
+    fn build_json(&self) -> Value {
         let mut map = serde_json::Map::new();
         map.insert("v".into(), Value::from(1));
         map.insert("name".into(), Value::from(self.name.as_str()));
@@ -305,8 +320,13 @@ impl Operation {
         Value::Object(map)
     }
 
-    fn compute_digest(&self) -> Result<Digest, OperationError> {
-        Digest::of_json(&self.to_json()).map_err(|e| OperationError::Arguments(e.to_string()))
+    fn compute_digest(&mut self) -> Result<(), OperationError> {
+        let json = self.build_json();
+        self.digest =
+            Digest::of_json(&json).map_err(|e| OperationError::Arguments(e.to_string()))?;
+        self.json = json;
+        self.digest_text = self.digest.to_string();
+        Ok(())
     }
 }
 

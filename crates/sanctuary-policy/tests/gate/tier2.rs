@@ -263,6 +263,21 @@ fn unexecuted_spends_and_denied_requests_do_not_count() {
     assert_eq!(run(&gate, &pay(100, "shop")).0, AgentVerdict::Allowed);
     let settled = h.events("policy.settle");
     assert_eq!(settled[0].detail["spend_released"], true);
+    // One store key per spend; the released one is gone, so a restart counts only the 100.
+    let spends: Vec<String> = sanctuary_core::state::StateStore::list(
+        h.store.as_ref(),
+        sanctuary_policy::baseline::DEFAULT_BASELINE_NAMESPACE,
+    )
+    .unwrap()
+    .into_iter()
+    .filter(|k| k.starts_with("spend/USD/"))
+    .collect();
+    assert_eq!(spends.len(), 1, "{spends:?}");
+    drop(gate);
+    let gate = h.gate(&policy("tier3 = [\"payment.send\"]", QUIET, ""));
+    assert_eq!(run(&gate, &pay(1, "shop")).1, vec!["daily_cap"]);
+    h.advance(24 * 3600);
+    assert_eq!(run(&gate, &pay(100, "shop")).0, AgentVerdict::Allowed);
 }
 
 struct FailingStore {
