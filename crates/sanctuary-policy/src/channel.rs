@@ -196,7 +196,9 @@ impl ApprovalChannel for CallbackChannel {
 /// a protocol stream (MCP over stdio). No terminal → the channel is unavailable → denial.
 ///
 /// Answers: `approve` or `yes` approves; anything else, an empty line or end of input denies.
-/// The read runs on a detached thread, so a timed-out question never blocks shutdown.
+/// The read runs on a detached thread, so a timed-out question never blocks shutdown. Such a
+/// thread keeps reading until the next line is typed; that line then answers nothing (its
+/// request is already denied), so a person who answers late simply answers again.
 #[derive(Debug, Clone)]
 pub struct TerminalChannel {
     path: PathBuf,
