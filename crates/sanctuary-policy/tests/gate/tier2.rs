@@ -264,7 +264,7 @@ fn unexecuted_spends_and_denied_requests_do_not_count() {
     let settled = h.events("policy.settle");
     assert_eq!(settled[0].detail["spend_released"], true);
     // One store key per spend; the released one is gone, so a restart counts only the 100.
-    let spends: Vec<String> = sanctuary_core::state::StateStore::list(
+    let spends: Vec<String> = StateStore::list(
         h.store.as_ref(),
         sanctuary_policy::baseline::DEFAULT_BASELINE_NAMESPACE,
     )
