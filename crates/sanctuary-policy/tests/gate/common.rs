@@ -14,7 +14,7 @@ use sanctuary_core::state::MemoryStateStore;
 use sanctuary_core::time::ManualClock;
 use sanctuary_policy::channel::ApprovalChannel;
 use sanctuary_policy::{
-    Amount, CallbackChannel, ChannelAnswer, Gate, Operation, OperationClass, Policy,
+    Amount, CallbackChannel, ChannelAnswer, Gate, GateBuilder, Operation, OperationClass, Policy,
 };
 use serde_json::json;
 
@@ -37,13 +37,17 @@ impl Harness {
         }
     }
 
-    /// A gate with `toml` (channel forced to "callback"), answering with `channel`.
-    pub(crate) fn gate_with(&self, toml: &str, channel: Arc<dyn ApprovalChannel>) -> Gate {
-        let policy = Policy::parse(toml).unwrap();
-        Gate::builder(policy)
+    /// A builder for `toml` over the harness's clock, store and audit sink.
+    pub(crate) fn builder(&self, toml: &str) -> GateBuilder {
+        Gate::builder(Policy::parse(toml).unwrap())
             .clock(self.clock.clone())
             .store(self.store.clone())
             .audit(self.audit.clone())
+    }
+
+    /// A gate with `toml` (whose channel must be "callback"), answering with `channel`.
+    pub(crate) fn gate_with(&self, toml: &str, channel: Arc<dyn ApprovalChannel>) -> Gate {
+        self.builder(toml)
             .channel(channel)
             .shorter_timeout(Duration::from_millis(200))
             .open()

@@ -98,12 +98,7 @@ fn the_agent_sees_a_fixed_vocabulary() {
 fn deny_channel_denies_and_spend_without_amount_is_refused() {
     let h = Harness::new();
     let toml = "version = 1\n[tiers]\ntier3 = [\"payment.send\"]\n[approval]\nchannel = \"deny\"\n";
-    let gate = Gate::builder(Policy::parse(toml).unwrap())
-        .clock(h.clock.clone())
-        .store(h.store.clone())
-        .audit(h.audit.clone())
-        .open()
-        .unwrap();
+    let gate = h.builder(toml).open().unwrap();
     let d = gate.evaluate(&op("identity.delete", OperationClass::Other));
     assert_eq!(d.verdict(), AgentVerdict::Denied);
     assert!(codes(d.reasons()).contains(&"no_approval_channel"));
@@ -118,10 +113,7 @@ fn deny_channel_denies_and_spend_without_amount_is_refused() {
 fn the_policy_selects_the_channel() {
     let h = Harness::new();
     let open = |toml: &str, channel: Option<Arc<dyn sanctuary_policy::ApprovalChannel>>| {
-        let mut b = Gate::builder(Policy::parse(toml).unwrap())
-            .clock(h.clock.clone())
-            .store(h.store.clone())
-            .audit(h.audit.clone());
+        let mut b = h.builder(toml);
         if let Some(c) = channel {
             b = b.channel(c);
         }
@@ -163,30 +155,25 @@ fn health_shows_whether_a_person_can_answer() {
     assert_eq!(bot.status, LayerStatus::Degraded);
     assert_eq!(bot.degradations[0].code.as_str(), NO_HUMAN_CHANNEL);
     // A terminal channel without a terminal is not live.
-    let tty = "version = 1\n[approval]\nchannel = \"terminal\"\n";
-    let gate = Gate::builder(Policy::parse(tty).unwrap())
-        .clock(h.clock.clone())
-        .store(h.store.clone())
-        .audit(h.audit.clone())
-        .channel(Arc::new(TerminalChannel::with_device("/nonexistent/tty")))
-        .open()
-        .unwrap();
+    let gate = without_terminal(&h);
     let report = gate.layer_report();
     assert_eq!(report.status, LayerStatus::Degraded);
     assert_eq!(report.capabilities["human_channel_live"], false);
 }
 
+/// A gate whose policy names the terminal channel, on a machine without one.
+fn without_terminal(h: &Harness) -> Gate {
+    let tty = "version = 1\n[approval]\nchannel = \"terminal\"\n";
+    h.builder(tty)
+        .channel(Arc::new(TerminalChannel::with_device("/nonexistent/tty")))
+        .open()
+        .unwrap()
+}
+
 #[test]
 fn no_terminal_means_deny() {
     let h = Harness::new();
-    let tty = "version = 1\n[approval]\nchannel = \"terminal\"\n";
-    let gate = Gate::builder(Policy::parse(tty).unwrap())
-        .clock(h.clock.clone())
-        .store(h.store.clone())
-        .audit(h.audit.clone())
-        .channel(Arc::new(TerminalChannel::with_device("/nonexistent/tty")))
-        .open()
-        .unwrap();
+    let gate = without_terminal(&h);
     let Decision::NeedsApproval(p) = gate.evaluate(&op("sign.raw", OperationClass::Sign)) else {
         panic!("forced tier 1 asks")
     };
