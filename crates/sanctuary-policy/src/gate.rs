@@ -644,7 +644,7 @@ impl Gate {
         let request = pending.request;
         let wait = request.remaining(self.clock.now()).min(self.timeout());
         let outcome = tokio::time::timeout(wait, self.channel.ask(&request)).await;
-        let channel = channel_name(self.channel.kind());
+        let channel = self.channel.kind().as_str();
         match outcome {
             Ok(Ok(answer)) => {
                 let by = if self.channel.status().human {
@@ -1025,15 +1025,6 @@ impl Gate {
     }
 }
 
-fn channel_name(kind: ChannelKind) -> &'static str {
-    match kind {
-        ChannelKind::Terminal => "terminal",
-        ChannelKind::Webhook => "webhook",
-        ChannelKind::Callback => "callback",
-        ChannelKind::Deny => "deny",
-    }
-}
-
 /// The custom degradation code when no person can answer approvals.
 pub const NO_HUMAN_CHANNEL: &str = "x-no-human-approval-channel";
 
@@ -1054,7 +1045,7 @@ impl HealthContributor for Gate {
         .with_capability("approval_gate", Value::Bool(true))
         .with_capability(
             "approval_channel",
-            Value::from(channel_name(self.channel.kind())),
+            Value::from(self.channel.kind().as_str()),
         )
         .with_capability("human_channel_live", Value::Bool(can_answer))
         .with_capability(

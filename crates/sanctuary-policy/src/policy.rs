@@ -136,6 +136,18 @@ pub enum ChannelKind {
     Deny,
 }
 
+impl ChannelKind {
+    /// The name used in the policy file and in audit records.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Terminal => "terminal",
+            ChannelKind::Webhook => "webhook",
+            ChannelKind::Callback => "callback",
+            ChannelKind::Deny => "deny",
+        }
+    }
+}
+
 /// How approvals are asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
