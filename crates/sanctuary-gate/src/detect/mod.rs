@@ -1,0 +1,15 @@
+//! The value detectors. Each module scans normalised text (see [`crate::normalize`]) and
+//! appends the spans it finds; [`crate::scan`] merges them.
+
+use crate::kind::{Kind, Span};
+
+/// One detector module: the kinds it can report and its entry point.
+pub(crate) struct Module {
+    /// Every kind the module may report (it is skipped when all are turned off).
+    pub(crate) kinds: &'static [Kind],
+    /// Appends the spans found in the text.
+    pub(crate) find: fn(&str, &mut Vec<Span>),
+}
+
+/// Every detector module, in no particular order (overlaps are merged afterwards).
+pub(crate) const MODULES: &[Module] = &[];

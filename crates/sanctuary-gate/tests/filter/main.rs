@@ -1,0 +1,6 @@
+//! Integration tests of `ContextGate::filter`: field rules, templates, limits, the vault,
+//! audit, and (in `values`) the value detectors through the whole pipeline.
+
+mod common;
+mod fields;
+mod vault;
