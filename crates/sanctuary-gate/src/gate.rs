@@ -213,6 +213,34 @@ impl ContextGate {
         self.terms.len()
     }
 
+    /// The L2 health source for this gate: the given runtime evidence and declared models,
+    /// with what the gate really does filled in (whether any remote destination is allowed,
+    /// which detectors are on for some destination, the vault). Give the gate an encrypting
+    /// store and say so with `encrypted_vault`; the report only claims what it is told.
+    #[must_use]
+    pub fn health(
+        &self,
+        evidence: crate::runtime::RuntimeEvidence,
+        models: Vec<crate::provenance::ModelProvenance>,
+        encrypted_vault: bool,
+    ) -> crate::health::GateHealth {
+        let mut detectors: Vec<&'static str> = Vec::new();
+        for &kind in crate::kind::Kind::ALL {
+            let on = self.policy.destinations().any(|d| {
+                self.policy
+                    .get(d)
+                    .is_some_and(|p| p.detectors().action(kind) != Action::Allow)
+            });
+            if on && (kind != crate::kind::Kind::PrincipalTerm || !self.terms.is_empty()) {
+                detectors.push(kind.as_str());
+            }
+        }
+        crate::health::GateHealth::new(evidence, true, self.policy.allows_remote())
+            .with_models(models)
+            .with_value_detectors(detectors)
+            .with_pseudonym_vault(encrypted_vault)
+    }
+
     /// The conversation [`filter`](Self::filter) and [`rehydrate`](Self::rehydrate) use.
     #[must_use]
     pub fn default_conversation(&self) -> &ConversationId {

@@ -58,16 +58,19 @@
 
 #![forbid(unsafe_code)]
 
+pub mod health;
 pub mod kind;
 pub mod outcome;
 pub mod policy;
+pub mod provenance;
+pub mod runtime;
+pub mod terms;
 
 mod detect;
 mod gate;
 mod key;
 mod normalize;
 mod scan;
-mod terms;
 mod vault;
 
 pub use gate::{BuildError, ContextGate, ContextGateBuilder};
