@@ -7,10 +7,11 @@
 //! |---|---|---|
 //! | `core` (always) | [`sanctuary_core`] | identities, canonical JSON, signatures, shared traits |
 //! | `store` (default) | `sanctuary_store` | L1: encrypted state at rest |
+//! | `gate` (default) | `sanctuary_gate` | L2: context gating, model provenance, runtime evidence |
 //! | `zk` (default) | `sanctuary_zk` | L3: commitments and zero-knowledge proofs |
 //! | `policy` (default) | `sanctuary_policy` | the principal's approval gate, anomaly checks and caps |
 //!
-//! Later layers (`gate`, `shr`, `concordia`, `agent`) join this table as their
+//! Later layers (`shr`, `concordia`, `agent`) join this table as their
 //! crates land.
 //!
 //! ```
@@ -27,6 +28,11 @@ pub use sanctuary_core as core;
 /// L1: the encrypted store (feature `store`).
 #[cfg(feature = "store")]
 pub use sanctuary_store as store;
+
+/// L2: context gating before cloud inference, model provenance and runtime evidence
+/// (feature `gate`).
+#[cfg(feature = "gate")]
+pub use sanctuary_gate as gate;
 
 /// L3: Pedersen commitments and zero-knowledge proofs (feature `zk`).
 #[cfg(feature = "zk")]

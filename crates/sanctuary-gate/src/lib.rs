@@ -77,7 +77,7 @@ pub use gate::{BuildError, ContextGate, ContextGateBuilder};
 pub use key::{GateKey, NAMESPACE};
 pub use kind::{Kind, Span};
 pub use outcome::{GateOutcome, Limits};
-pub use terms::PrincipalTerms;
+pub use terms::{PrincipalTerms, PrincipalTermsFile, TermCategory, TermsError};
 pub use vault::{
     ConversationId, ConversationIdError, MAX_CONVERSATION_ID_LEN, MAX_PLACEHOLDERS, Rehydrated,
     VaultError,

@@ -96,7 +96,12 @@ pub(crate) fn scan(
         let Some(normalised) = skel.get(cluster.start..cluster.end) else {
             continue;
         };
-        let Some((start, end)) = skeleton.to_original(cluster.start, cluster.end) else {
+        let mapped = if skeleton.is_identity() {
+            Some((cluster.start, cluster.end))
+        } else {
+            skeleton.to_original(cluster.start, cluster.end)
+        };
+        let Some((start, end)) = mapped else {
             continue;
         };
         // Mapping back can widen a span (a removed zero-width character, a composed accent);
