@@ -92,11 +92,12 @@ fn mixed_english() -> String {
          notes for v2.10.4 mention it under bug fixes, next to the new --verbose flag.",
     ];
     let mut text = String::new();
-    let mut i = 0;
-    while text.len() < 64 * 1024 {
-        text.push_str(PARAGRAPHS[i % PARAGRAPHS.len()]);
+    for paragraph in PARAGRAPHS.iter().cycle() {
+        if text.len() >= 64 * 1024 {
+            break;
+        }
+        text.push_str(paragraph);
         text.push_str("\n\n");
-        i += 1;
     }
     text
 }
@@ -109,8 +110,7 @@ fn ten_thousand_terms() -> PrincipalTerms {
         "Quillon", "Rosalind", "Septimus", "Theodora",
     ];
     let mut terms = Vec::with_capacity(10_000);
-    for i in 0..10_000usize {
-        let first = FIRST[i % FIRST.len()];
+    for (i, first) in FIRST.iter().cycle().take(10_000).enumerate() {
         let category = match i % 4 {
             0 => TermCategory::Name,
             1 => TermCategory::Place,
