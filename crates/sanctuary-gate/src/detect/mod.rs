@@ -5,7 +5,13 @@ use crate::kind::{Kind, Span};
 
 pub(crate) mod address;
 pub(crate) mod dob;
+pub(crate) mod email;
+pub(crate) mod finance;
+pub(crate) mod geo;
 pub(crate) mod names;
+pub(crate) mod network;
+pub(crate) mod phone;
+pub(crate) mod util;
 
 /// One detector module: the kinds it can report and its entry point.
 pub(crate) struct Module {
@@ -17,6 +23,26 @@ pub(crate) struct Module {
 
 /// Every detector module, in no particular order (overlaps are merged afterwards).
 pub(crate) const MODULES: &[Module] = &[
+    Module {
+        kinds: &[Kind::Email],
+        find: email::find,
+    },
+    Module {
+        kinds: &[Kind::Phone],
+        find: phone::find,
+    },
+    Module {
+        kinds: &[Kind::PaymentCard, Kind::Iban, Kind::Ssn, Kind::BankAccount],
+        find: finance::find,
+    },
+    Module {
+        kinds: &[Kind::IpAddress],
+        find: network::find,
+    },
+    Module {
+        kinds: &[Kind::Coordinates],
+        find: geo::find,
+    },
     Module {
         kinds: &[Kind::StreetAddress, Kind::Postcode],
         find: address::find,
