@@ -312,3 +312,47 @@ fn outcome_json_shape() {
         json!({"outcome": "refused", "reasons": [{"reason": "unlisted_field", "path": "other"}]})
     );
 }
+
+#[test]
+fn the_health_report_reflects_the_gate() {
+    use sanctuary_core::health::{HealthContributor, Layer};
+    use sanctuary_gate::runtime::{Probe, RuntimeEvidence};
+
+    // An empty fixture root: every runtime fact is unknown, never assumed.
+    let root = tempfile::tempdir().unwrap();
+    let evidence = RuntimeEvidence::gather_with(&Probe::with_root(root.path()));
+    let (gate, _) = remote();
+    let report = gate
+        .health(
+            evidence.clone(),
+            vec![sanctuary_gate::provenance::presets::anthropic_claude_api(
+                "claude-x",
+            )],
+            false,
+        )
+        .layer_report();
+    assert_eq!(report.layer, Layer::L2);
+    let codes: Vec<&str> = report
+        .degradations
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    for code in [
+        "x-cloud-inference-enabled",
+        "SELF_REPORTED_ATTESTATION",
+        "NO_TEE",
+        "x-unknown-runtime",
+    ] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+    assert_eq!(report.capabilities["context_gating"], true);
+    // A gate that refuses every destination does not enable cloud inference.
+    let (closed, _) = gate_with(GatePolicy::deny_all());
+    let report = closed.health(evidence, vec![], false).layer_report();
+    assert!(
+        !report
+            .degradations
+            .iter()
+            .any(|d| d.code.as_str() == "x-cloud-inference-enabled")
+    );
+}

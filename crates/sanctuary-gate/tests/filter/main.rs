@@ -3,4 +3,5 @@
 
 mod common;
 mod fields;
+mod values;
 mod vault;
