@@ -1,7 +1,10 @@
 //! E-mail addresses ([`Kind::Email`]).
 //!
 //! Three "at" forms are recognised, each found with a fast byte search:
-//! - `@` itself (memchr), with the local part directly before and the domain directly after;
+//! - `@` itself (memchr), with the local part directly before and the domain directly after, or
+//!   with a single space on one or both sides (`kai.brandt @ example.org`), which is judged
+//!   like the bare word ` at ` below (a handle and a common TLD), since `X_train @ model.coef`
+//!   is matrix multiplication;
 //! - a bracketed word: `[at]`, `(at)`, `{at}` (any case, optional inner and outer spaces);
 //! - the bare word ` at ` between single spaces (any case).
 //!
@@ -85,7 +88,21 @@ enum Form {
 pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     for at in memchr::memchr_iter(b'@', bytes) {
-        try_address(text, at, at + 1, Form::Symbol, false, out);
+        let space_before = at > 0 && byte_at(bytes, at - 1) == b' ';
+        let space_after = byte_at(bytes, at + 1) == b' ';
+        if space_before || space_after {
+            // "kai.brandt @ example.org": one space on either side is as weak a signal as the
+            // bare word "at", so the same rules apply.
+            let local_end = at - usize::from(space_before);
+            let domain_start = at + 1 + usize::from(space_after);
+            if !(local_end > 0 && byte_at(bytes, local_end - 1) == b' ')
+                && byte_at(bytes, domain_start) != b' '
+            {
+                try_address(text, local_end, domain_start, Form::Word, false, out);
+            }
+        } else {
+            try_address(text, at, at + 1, Form::Symbol, false, out);
+        }
     }
     // Bracketed "at": every opening bracket is checked in O(1).
     let mut pos = 0;
@@ -444,6 +461,13 @@ mod tests {
         one("e-mail: jane at example dot org", "jane at example dot org");
         one("john@example dot com", "john@example dot com");
         one("john@example[dot]com", "john@example[dot]com");
+        one(
+            "Contact: kai.brandt @ example.org (spaces on purpose).",
+            "kai.brandt @ example.org",
+        );
+        one("kai.brandt @example.org", "kai.brandt @example.org");
+        one("kai_brandt@ example.org", "kai_brandt@ example.org");
+        one("j.doe @ example dot com", "j.doe @ example dot com");
     }
 
     #[test]
@@ -472,6 +496,11 @@ mod tests {
         none("look at the data");
         none("@ example.com");
         none("a @ b");
+        none("result = X_train @ model.coef_");
+        none("y = weights @ inputs.T");
+        none("meet john @ example.com");
+        none("kai.brandt  @  example.org");
+        none("ping @ example.org");
         none("[at] example [dot] com");
         none("see e.g. at example.com or section 3.2 at example.org");
         none("email@");

@@ -5,10 +5,13 @@
 //! before two digits), then collects the run of digit groups joined by single spaces, dashes or
 //! dots and searches it (cut only at spaces) for, in this order of priority:
 //!
-//! - **Card**: 13–19 digits, one separator style, grouped like a card (contiguous, one digit at a
-//!   time, equal groups with a shorter last one such as 4-4-4-4 or 4-4-4-3, or Amex 4-6-5 /
-//!   Diners 4-6-4), a known issuer prefix with a length that issuer uses ([`issuer_ok`]), and a
-//!   valid Luhn check. Digits spaced one or two at a time count only as a whole run, never as a
+//! - **Card**: 13–19 digits grouped like a card (contiguous, one digit at a time, equal groups
+//!   with a shorter last one such as 4-4-4-4 or 4-4-4-3, or Amex 4-6-5 / Diners 4-6-4) with one
+//!   separator style, a known issuer prefix with a length that issuer uses ([`issuer_ok`]), and
+//!   a valid Luhn check. A card-shaped number with mixed single separators (`4111-1111
+//!   1111.1111`) counts as a whole run or right after a card word ("card", "Visa" …); an
+//!   irregular grouping of 2–6-digit groups (`601 19778 6592 0949`) only right after a card
+//!   word, because issuer and Luhn alone pass a few percent of random number lists. Digits spaced one or two at a time count only as a whole run, never as a
 //!   window cut from a longer list of small numbers (a matrix row, lottery draws). A number
 //!   labelled right before as something else ("order", "invoice", "tracking", "seq", "id",
 //!   "timestamp", "ref", "serial", "IMEI" … within 12 bytes) is not a card unless a card word
@@ -28,7 +31,8 @@
 //!
 //! Context words must end at most [`CONTEXT_WINDOW`] bytes before the number with no other digit
 //! in between. A run glued to letters (`SKU-4111…`) or continuing another number (`1.4111…`,
-//! `…1111,5`) is never reported. An IBAN is country code, two check digits and the BBAN, compact
+//! `…1111,5`) is never reported; a comma after a digit is only a CSV field separator before a
+//! dashed number (`E-1042,602-31-7784`), which cannot continue a thousands grouping. An IBAN is country code, two check digits and the BBAN, compact
 //! or in groups of four separated by single spaces, with the registry length for its country
 //! ([`IBAN_LENGTHS`]) and ISO 7064 mod-97 remainder 1; lowercase is accepted.
 
@@ -274,11 +278,13 @@ fn classify(text: &str, chunk: &Chunk<'_>, a: usize, b: usize) -> Option<Span> {
     }
     let start = chunk.group(a).start;
     let end = chunk.group(b - 1).end;
-    if (run_start && !left_ok(text, start)) || (run_end && !right_ok(text, end)) {
-        return None;
-    }
     let groups = b - a;
     let sep0 = chunk.sep_before(a + 1);
+    if (run_start && !left_ok(text, start, groups > 1 && sep0 == b"-"))
+        || (run_end && !right_ok(text, end))
+    {
+        return None;
+    }
     let uniform = (a + 1..b).all(|k| chunk.sep_before(k) == sep0);
     let mut lens = [0usize; MAX_SEGMENT_GROUPS];
     for (k, l) in lens.iter_mut().enumerate().take(groups) {
@@ -290,16 +296,26 @@ fn classify(text: &str, chunk: &Chunk<'_>, a: usize, b: usize) -> Option<Span> {
     let digits = buf.get(..nd).unwrap_or(&[]);
     let span = |kind| Some(Span::new(kind, start, end));
 
-    if d >= 13
-        && uniform
-        && card_shape(lens)
-        && (!small_groups || whole)
-        && issuer_ok(digits)
-        && luhn_valid(digits)
-        && !(context_before(text, start, LABEL_WINDOW, NOT_CARD_CONTEXT).is_some()
-            && context_before(text, start, CONTEXT_WINDOW, CARD_CONTEXT).is_none())
-    {
-        return span(Kind::PaymentCard);
+    if d >= 13 && issuer_ok(digits) && luhn_valid(digits) {
+        let card_word = || has_context(text, start, CARD_CONTEXT);
+        let shaped = card_shape(lens);
+        let grouping_ok = if uniform && shaped {
+            !small_groups || whole
+        } else if shaped && !small_groups {
+            // Mixed single separators (`4111-1111 1111.1111`): a typing slip, not a table, as
+            // long as nothing else is glued to the number.
+            whole || (run_start && card_word())
+        } else {
+            // Irregular grouping (`601 19778 6592 0949`): Luhn and the issuer prefix pass for
+            // a few percent of random digit lists, so a card word must announce it.
+            run_start && lens.iter().all(|l| (2..=6).contains(l)) && card_word()
+        };
+        if grouping_ok
+            && !(context_before(text, start, LABEL_WINDOW, NOT_CARD_CONTEXT).is_some()
+                && context_before(text, start, CONTEXT_WINDOW, CARD_CONTEXT).is_none())
+        {
+            return span(Kind::PaymentCard);
+        }
     }
     let dashed_ssn =
         lens == [3, 2, 4] && uniform && (sep0 == b"-" || (sep0 == b" " && run_start && run_end));
@@ -336,12 +352,21 @@ fn has_context(text: &str, start: usize, words: &[&str]) -> bool {
 
 /// True when what precedes `start` lets a number begin there: no word character, no number it
 /// would continue (`1.`, `1,`, `1-`, `1/`, `1:`), no identifier glued by `-`/`_`, no sign.
-fn left_ok(text: &str, start: usize) -> bool {
+///
+/// `dashed` (the first separator is `-`) allows a comma right after a digit: a dashed group
+/// cannot continue a thousands-grouped number, so `E-1042,602-31-7784` is a CSV
+/// row whose second field is the number.
+fn left_ok(text: &str, start: usize, dashed: bool) -> bool {
     let bytes = text.as_bytes();
     let prev = byte_before(bytes, start, 1);
     let prev2 = byte_before(bytes, start, 2);
+    let continues = match prev {
+        b'.' | b'-' | b'/' | b':' => true,
+        b',' => !dashed,
+        _ => false,
+    };
     boundary_before(text, start)
-        && !(matches!(prev, b'.' | b',' | b'-' | b'/' | b':') && prev2.is_ascii_digit())
+        && !(continues && prev2.is_ascii_digit())
         && !(matches!(prev, b'-' | b'_') && is_word_byte(prev2))
         && prev != b'+'
 }
@@ -554,6 +579,28 @@ mod tests {
     }
 
     #[test]
+    fn cards_mixed_or_irregular() {
+        use Kind::PaymentCard as C;
+        // Mixed single separators: as a whole run, or after a card word.
+        one("4111-1111 1111.1111", C, "4111-1111 1111.1111");
+        one(
+            "Card: 4111-1111 1111.1111 — sorry",
+            C,
+            "4111-1111 1111.1111",
+        );
+        one("card: 4111-1111 1111.1111 2027", C, "4111-1111 1111.1111");
+        // Irregular grouping only after a card word.
+        one(
+            "New card is 601 19778 6592 0949 — odd grouping",
+            C,
+            "601 19778 6592 0949",
+        );
+        one("Visa 4111 11111 1111 111", C, "4111 11111 1111 111");
+        one("my card: 4111-11111.1111 111", C, "4111-11111.1111 111");
+        none("my card: 4111-11111.11 111 1");
+    }
+
+    #[test]
     fn card_near_misses() {
         none("order 4111111111111112");
         none("order #4532015112830366 shipped; seq=4683809727842585; id: 4111 1111 1111 1111");
@@ -565,7 +612,11 @@ mod tests {
         none("order number 1234567812345670 shipped");
         none("tracking 7712 3456 7890 1236 0");
         none("ts 1700000000000 and 1700000000000000");
-        none("4111-1111 1111.1111");
+        none("4111-1111 1111.1111 5");
+        none("values 601 19778 6592 0949");
+        none("card 4111 1 1111 1111 111 1");
+        none("card 41111 11 1111111 1 11");
+        none("card 2,4111111111111111 and 0,4111111111111111");
         none("SKU-4111111111111111");
         none("v4111111111111111");
         none("1.4111111111111111");
@@ -633,6 +684,11 @@ mod tests {
         one("123 45 6789", S, "123 45 6789");
         one("SSN: 123456789", S, "123456789");
         one("social security number 234567890", S, "234567890");
+        // A CSV field after a numeric field.
+        assert_eq!(
+            found("employee_id,ssn\nE-1042,602-31-7784,CA\n7,145-77-2031"),
+            vec![(S, "602-31-7784"), (S, "145-77-2031")]
+        );
     }
 
     #[test]

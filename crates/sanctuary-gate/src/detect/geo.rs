@@ -1,13 +1,20 @@
 //! GPS coordinates ([`Kind::Coordinates`]).
 //!
-//! Three written forms, found by fast byte searches (`.`, the degree sign, and `geo:`):
+//! The written forms below are found by fast byte searches (`.`, the degree sign, `deg` and
+//! `geo:`):
 //!
 //! 1. **Hemisphere forms**: degrees-minutes-seconds `37°46'29.6"N 122°25'09.8"W`, degrees-minutes
 //!    `N 47° 36.123 W 122° 19.456`, decimal degrees `51.5007° N, 0.1246° W` or `40.7128 N,
 //!    74.0060 W`. Both components need a hemisphere letter (uppercase, before or after), one
 //!    N/S and one E/W, in either order; minutes and seconds must be below 60; without a degree
 //!    sign or minutes, each number needs ≥ 3 decimals. `'`, `′`, `’` mark minutes; `"`, `″`,
-//!    `′′` (what NFKC makes of `″`), `''` and `”` mark seconds.
+//!    `′′` (what NFKC makes of `″`), `''` and `”` mark seconds. The words `deg`, `degree`,
+//!    `degrees` stand for the degree sign (exiftool prints `40 deg 44' 54.36" N`).
+//!
+//!    A *single* component counts when a label announces it ([`labelled_single`]): one with a
+//!    hemisphere letter right after "lat"/"latitude" (N/S) or "lon"/"lng"/"long"/"longitude"
+//!    (E/W), as in exiftool's `GPS Latitude : 40 deg 44' 54.36" N` on its own line; or a plain
+//!    decimal with ≥ 4 decimals right after the full word "latitude" or "longitude".
 //! 2. **Decimal pairs** `37.7749, -122.4194`, `48.8584 2.2945` (a comma, semicolon or slash
 //!    and/or up to two spaces between; a degree sign after each number is tolerated). Plain decimal pairs are
 //!    everywhere in technical text, so the rules are:
@@ -28,6 +35,9 @@
 //!    the label between them.
 //! 3. **`geo:` URIs** (RFC 5870): `geo:37.786971,-122.399677;u=35`, whole URI including an
 //!    altitude and parameters.
+//! 4. **Map links**: `…/maps/@47.37692,8.54172,17z` and `…?q=` / `ll=` / `query=` / `center=` …
+//!    `lat,lon` (comma or `%2C`) in a URL that contains `map`, ≥ 3 decimals each
+//!    ([`map_url_pair`]); a plain pair followed by a zoom would otherwise look like a list.
 
 use memchr::{memchr2, memmem};
 
@@ -137,6 +147,7 @@ impl Comp {
 /// Reports every coordinate pair and `geo:` URI in `text`.
 pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
+    // Spans already reported by the passes below; the main pass skips numbers inside them.
     let mut uris: Vec<(usize, usize)> = Vec::new();
     for p in memmem::find_iter(bytes, b"geo:") {
         if let Some(end) = geo_uri(text, p) {
@@ -144,6 +155,34 @@ pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
             uris.push((p, end));
         }
     }
+    // Whole degrees written with the word "deg" (exiftool): the main pass only starts at a '.'
+    // or a '°'. Fractional degrees before "deg" are left to the main pass.
+    let mut deg_end = 0;
+    let geo_uris = uris.len();
+    let mut k = 0;
+    for p in memmem::find_iter(bytes, b"deg") {
+        let e = p - usize::from(byte_before(bytes, p, 1) == b' ');
+        let mut s = e;
+        while s > 0 && e - s <= 3 && byte_before(bytes, s, 1).is_ascii_digit() {
+            s -= 1;
+        }
+        if s == e || e - s > 3 || s < deg_end || byte_before(bytes, s, 1) == b'.' {
+            continue;
+        }
+        // Both lists are in text order, so one forward pointer suffices.
+        while k < geo_uris && uris.get(k).is_some_and(|u| u.1 <= s) {
+            k += 1;
+        }
+        if k < geo_uris && uris.get(k).is_some_and(|u| u.0 <= s) {
+            continue;
+        }
+        if let Some((a, b)) = pair_at(text, s) {
+            out.push(Span::new(Kind::Coordinates, a, b));
+            uris.push((a, b));
+            deg_end = b;
+        }
+    }
+    uris.sort_unstable();
     let mut uri = 0;
     let mut pos = 0;
     let mut skip_until = 0;
@@ -187,14 +226,142 @@ fn pair_at(text: &str, s: usize) -> Option<(usize, usize)> {
     let sep_end = skip_sep(bytes, c1.end, c1.hemi.is_some());
     let c2 = comp_starting_at(text, sep_end).filter(|_| sep_end > c1.end || c1.hemi.is_some());
     if let Some(c2) = c2 {
-        if c1.hemi.is_some() || c2.hemi.is_some() || c1.dms || c2.dms {
-            return hemisphere_pair(&c1, &c2).then_some((c1.start, c2.end));
-        }
-        if plain_pair(text, &c1, &c2) {
+        let ok = if c1.hemi.is_some() || c2.hemi.is_some() || c1.dms || c2.dms {
+            hemisphere_pair(&c1, &c2)
+        } else {
+            plain_pair(text, &c1, &c2)
+        };
+        if ok {
             return Some((c1.start, c2.end));
         }
     }
-    labelled_pair(text, &c1)
+    map_url_pair(text, &c1)
+        .or_else(|| labelled_pair(text, &c1))
+        .or_else(|| labelled_single(text, &c1))
+}
+
+/// Query parameters of map links that hold `lat,lon` (Google `q=`, `ll=`, `center=`,
+/// `destination=`, Apple `ll=`, `sll=`, legacy `daddr=` / `saddr=`).
+const MAP_PARAMS: &[&[u8]] = &[
+    b"q=",
+    b"ll=",
+    b"sll=",
+    b"query=",
+    b"center=",
+    b"destination=",
+    b"origin=",
+    b"daddr=",
+    b"saddr=",
+];
+
+/// How far back a map link's host or path ("maps", "openstreetmap") may start (bytes).
+const URL_WINDOW: usize = 200;
+
+/// A map link's coordinates: `…/maps/@47.37692,8.54172,17z` or `…/maps?q=47.37692,8.54172`
+/// (also with `%2C` for the comma). The link itself must name a map (the URL, back to the
+/// previous whitespace or quote, contains `map`), and the numbers need ≥ 3 decimals each. Any
+/// trailing zoom (`,17z`) is not part of the span.
+fn map_url_pair(text: &str, c1: &Comp) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    if !c1.is_plain() || c1.degree_sign || c1.decimals < 3 || !c1.within(90) {
+        return None;
+    }
+    let head = bytes.get(..c1.start)?;
+    let at_form = head.ends_with(b"/@");
+    let param = MAP_PARAMS.iter().any(|p| {
+        head.ends_with(p)
+            && matches!(
+                byte_before(bytes, c1.start, p.len() + 1),
+                b'?' | b'&' | b';' | b'/' | b'#'
+            )
+    });
+    if !(at_form || param) {
+        return None;
+    }
+    // The URL token: back to whitespace, a quote or a bracket, bounded.
+    let floor = c1.start.saturating_sub(URL_WINDOW);
+    let mut q = c1.start;
+    while q > floor
+        && !matches!(
+            byte_before(bytes, q, 1),
+            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'(' | b'['
+        )
+    {
+        q -= 1;
+    }
+    let url = bytes.get(q..c1.start)?;
+    if !url.windows(3).any(|w| w.eq_ignore_ascii_case(b"map")) {
+        return None;
+    }
+    let sep = if byte_at(bytes, c1.end) == b',' {
+        1
+    } else if bytes
+        .get(c1.end..c1.end + 3)
+        .is_some_and(|r| r.eq_ignore_ascii_case(b"%2C"))
+    {
+        3
+    } else {
+        return None;
+    };
+    // Parsed as a URI number: after `%2C` the sign is glued to the letter `C`.
+    let s2 = c1.end + sep;
+    let (e2, (deg, exact)) = uri_number(bytes, s2)?;
+    let decimals = bytes
+        .get(s2..e2)?
+        .iter()
+        .position(|&b| b == b'.')
+        .map_or(0, |dot| e2 - s2 - dot - 1);
+    let next = byte_at(bytes, e2);
+    (decimals >= 3
+        && (deg < 180 || (deg == 180 && exact))
+        && !is_word_byte(next)
+        && !(next == b'.' && byte_at(bytes, e2 + 1).is_ascii_digit()))
+    .then_some((c1.start, e2))
+}
+
+/// Labels that may announce a lone plain decimal coordinate: only the full words, since "lat
+/// 51.5007 time 12.3456" may be anything.
+const FULL_LABELS: &[&str] = &["latitude", "longitude"];
+
+/// One labelled component on its own, as in exiftool output (`GPS Latitude : 40 deg 44' 54.36"
+/// N`, each on its own line): with a hemisphere letter and degrees, minutes or ≥ 3 decimals,
+/// after a latitude label for N/S or a longitude label for E/W; or a plain decimal with ≥ 4
+/// decimals right after "latitude" / "longitude" (exiftool `-n`). No digit may stand between
+/// label and number.
+fn labelled_single(text: &str, c: &Comp) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let label = |words: &[&str]| {
+        context_before(text, c.start, LABEL_WINDOW, words).is_some_and(|e| {
+            !bytes
+                .get(e..c.start)
+                .unwrap_or(&[])
+                .iter()
+                .any(u8::is_ascii_digit)
+        })
+    };
+    let ok = match c.hemi {
+        Some(h) => {
+            let precise = c.degree_sign || c.dms || c.decimals >= 3;
+            let lat = matches!(h, b'N' | b'S');
+            precise
+                && if lat {
+                    c.within(90) && label(LAT_LABELS)
+                } else {
+                    c.within(180) && label(LON_LABELS)
+                }
+        }
+        None => {
+            !c.dms
+                && !c.degree_sign
+                && c.decimals >= 4
+                && c.within(180)
+                && !in_list_before(bytes, c.start)
+                && !in_list_after(bytes, c.end)
+                && label(FULL_LABELS)
+                && (c.within(90) || !label(&["latitude"]))
+        }
+    };
+    ok.then_some((c.start, c.end))
 }
 
 /// Rules for pairs written with hemisphere letters or minutes (see module documentation).
@@ -361,10 +528,14 @@ fn parse_comp(text: &str, s: usize, floor: usize) -> Option<Comp> {
         c.exact = bytes.get(pos + 1..frac_end)?.iter().all(|&d| d == b'0');
         pos = frac_end;
     }
-    if text.get(pos..).is_some_and(|r| r.starts_with(DEGREE)) {
+    let degree_mark = if text.get(pos..).is_some_and(|r| r.starts_with(DEGREE)) {
+        Some(pos + DEGREE.len())
+    } else {
+        degree_word(bytes, pos)
+    };
+    if let Some(after) = degree_mark {
         c.degree_sign = true;
-        pos += DEGREE.len();
-        pos = minutes_seconds(text, pos, &mut c)?;
+        pos = minutes_seconds(text, after, &mut c)?;
     }
     // Suffix hemisphere letter, optionally after one space, standing alone.
     if c.hemi.is_none() {
@@ -388,6 +559,26 @@ fn parse_comp(text: &str, s: usize, floor: usize) -> Option<Comp> {
     }
     c.end = pos;
     Some(c)
+}
+
+/// If the word `deg`, `degree` or `degrees` (any case, after at most one space) starts at `pos`,
+/// the offset after it: exiftool writes `40 deg 44' 54.36" N`.
+fn degree_word(bytes: &[u8], pos: usize) -> Option<usize> {
+    let w = pos + usize::from(byte_at(bytes, pos) == b' ');
+    if !bytes.get(w..w + 3)?.eq_ignore_ascii_case(b"deg") {
+        return None;
+    }
+    let mut end = w + 3;
+    if bytes
+        .get(end..end + 3)
+        .is_some_and(|r| r.eq_ignore_ascii_case(b"ree"))
+    {
+        end += 3;
+        if matches!(byte_at(bytes, end), b's' | b'S') {
+            end += 1;
+        }
+    }
+    (!is_word_byte(byte_at(bytes, end))).then_some(end)
 }
 
 /// Parses optional minutes and seconds after a degree sign at `pos`; updates `c` and returns the
@@ -682,6 +873,77 @@ mod tests {
     }
 
     #[test]
+    fn exif_degree_words() {
+        let t = "Explain this EXIF output:\nGPS Latitude  : 40 deg 44' 54.36\" N\nGPS Longitude : 73 deg 59' 08.50\" W";
+        assert_eq!(
+            found(t),
+            vec!["40 deg 44' 54.36\" N", "73 deg 59' 08.50\" W"]
+        );
+        one(
+            "GPS Position : 40 deg 44' 54.36\" N, 73 deg 59' 8.50\" W",
+            "40 deg 44' 54.36\" N, 73 deg 59' 8.50\" W",
+        );
+        one(
+            "40 degrees 44' 54\" N 73 degrees 59' 8\" W",
+            "40 degrees 44' 54\" N 73 degrees 59' 8\" W",
+        );
+        one("Latitude: 40.7484° N", "40.7484° N");
+        one("GPS Latitude : 40.748433333", "40.748433333");
+        one("longitude = -73.9857", "-73.9857");
+        one("lat 40°44'54\"N", "40°44'54\"N");
+    }
+
+    #[test]
+    fn exif_near_misses() {
+        // A single component needs the matching label.
+        none("GPS Longitude : 40 deg 44' 54.36\" N");
+        none("GPS Latitude : 73 deg 59' 08.50\" W");
+        none("40 deg 44' 54.36\" N");
+        none("bake at 180 deg C for 25 minutes, rotate 90 degrees");
+        none("the cable tilts 45 deg N of vertical");
+        none("latitude 95.1234");
+        none("latitude: 12.3456, 45.6789, 78.9012");
+        none("latitude 40.74 and lat 51.5007 time 12.3456");
+        none("degenerate 12 deg");
+        none("a 3.5 deg angle, 12deg, 45 degreesN");
+    }
+
+    #[test]
+    fn map_links() {
+        one(
+            "https://www.google.com/maps/@47.37692,8.54172,17z",
+            "47.37692,8.54172",
+        );
+        one(
+            "https://www.google.com/maps/place/Zurich/@47.37692,8.54172,15.5z/data=x",
+            "47.37692,8.54172",
+        );
+        one(
+            "see https://maps.google.com/?q=-33.868,151.209&z=3 ok",
+            "-33.868,151.209",
+        );
+        one("https://maps.apple.com/?ll=1.352,103.819", "1.352,103.819");
+        one(
+            "https://www.google.com/maps/search/?api=1&query=4.711%2C-74.072",
+            "4.711%2C-74.072",
+        );
+        one(
+            "open https://maps.google.com/?q=47.37692,8.54172.",
+            "47.37692,8.54172",
+        );
+    }
+
+    #[test]
+    fn map_link_near_misses() {
+        none("https://example.com/@47.37692,8.54172,17z");
+        none("https://example.com/search?q=1.234,5.678,9.0");
+        none("https://www.google.com/maps/@95.37692,8.54172,17z");
+        none("https://www.google.com/maps/@47.3,8.5,17z");
+        none("https://www.google.com/maps?q=1.234,5.678x");
+        none("https://www.google.com/maps?xq=1.234,5.678");
+    }
+
+    #[test]
     fn near_misses() {
         none("prices 12.99, 13.49");
         none("version 1.2.3 and v2.10.4");
@@ -715,6 +977,58 @@ mod tests {
             let mut out = Vec::new();
             find(&s, &mut out);
             assert_spans_ok(&s, &out, &[Kind::Coordinates]);
+        }
+    }
+
+    #[test]
+    fn no_panic_degree_words_and_links() {
+        use crate::detect::util::test_support::XorShift;
+        const PARTS: &[&str] = &[
+            "deg",
+            " deg ",
+            "degrees",
+            "40",
+            "7",
+            " ",
+            "'",
+            "\"",
+            "N",
+            "W",
+            "Latitude : ",
+            "longitude",
+            "maps/@",
+            "/@",
+            "?q=",
+            "&ll=",
+            "47.376",
+            "8.541",
+            ",",
+            "%2C",
+            "%2c",
+            "17z",
+            "-",
+            "°",
+            "é",
+            "\n",
+            ".",
+            "geo:",
+        ];
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut inputs: Vec<String> = (0..2000)
+            .map(|_| {
+                (0..1 + rng.below(30))
+                    .map(|_| PARTS[rng.below(PARTS.len())])
+                    .collect()
+            })
+            .collect();
+        inputs.push("1 deg ".repeat(20_000));
+        inputs.push("maps/@1.234,".repeat(10_000));
+        inputs.push(format!("maps{}", "?q=1.234%2C5.678".repeat(10_000)));
+        inputs.push("latitude 1.2345 ".repeat(10_000));
+        for s in &inputs {
+            let mut out = Vec::new();
+            find(s, &mut out);
+            assert_spans_ok(s, &out, &[Kind::Coordinates]);
         }
     }
 }

@@ -1,5 +1,10 @@
 //! The value detectors through the whole gate: nested values, keys, numbers, evasions,
 //! actions per kind, and the pseudonymise → rehydrate round trip.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers fail the test loudly"
+)]
 
 use proptest::prelude::*;
 use sanctuary_gate::outcome::Target;
