@@ -1,8 +1,10 @@
 //! Street addresses ([`Kind::StreetAddress`]) and postcodes ([`Kind::Postcode`]) for the US, the
-//! UK and Germany.
+//! UK and Germany, and in the street and postcode columns of CSV tables.
 //!
-//! Every rule is anchored on an ASCII digit (a house number, a postcode or ZIP, a box number),
-//! so prose without digits is skipped at memory speed. What is reported:
+//! Every rule but the CSV one is anchored on an ASCII digit (a house number, a postcode or
+//! ZIP, a box number), so prose without digits is skipped at memory speed; the CSV rule looks
+//! only at lines that start with a letter or a quote and have a separator within 48 bytes.
+//! What is reported:
 //!
 //! - **US / UK street**: a house number (1–6 digits, no leading zero, optional letter `221B` or
 //!   range `12-14`), one to four capitalised (or ALL-CAPS) words, which may include directions
@@ -28,8 +30,16 @@
 //!   starts with 0, the city is one of the largest German cities (about 160 cities, 187 names
 //!   and spellings, in this module), a DE street was found within 80 bytes before, the old `D-`
 //!   prefix is used (`D-80331`), or `Germany` / `Deutschland` follows; prose after the city
-//!   (`10000 Berlin residents`) rules it out. The ZIP or postcode inside a full address is
+//!   (`10000 Berlin residents`) rules it out, except right after a DE street (German word order:
+//!   `an Lindenstraße 42, 10969 Berlin liefern`). The ZIP or postcode inside a full address is
 //!   reported as well.
+//! - **CSV columns**: in a CSV table (`,`, `;` or tab separated, `"…"` quoting) whose header
+//!   names a street column (`street`, `address`, `address_line_1`, `Straße`, `Adresse`, `rue`
+//!   …) or a postcode column (`postcode`, `postal_code`, `zip`, `PLZ`, `code_postal` …), the
+//!   street fields that hold a letter and a digit (`12, Rue des Tilleuls`, `Kastanienweg 14`)
+//!   and the postcode fields of 3–10 letters, digits, spaces or dashes with a digit (`67000`,
+//!   `LS6 4PB`), in any country format. The table ends at a blank line, a line with another
+//!   number of fields or a line that reads like a sentence.
 //!
 //! Deliberately not reported: a street name without a number (`I live on Main Street`: low
 //! risk), numbers after a label or article (`Chapter 12 Road to Recovery`, `Page 42 Drive`, `the
@@ -1065,7 +1075,7 @@ fn de_street_before(text: &str, end: usize) -> Option<usize> {
 /// `PLZ City` at `pos` (the PLZ's first digit): where the PLZ and the city end, whether the
 /// city is a listed large city and whether `Germany` follows. `None` if prose goes on after
 /// the city.
-fn plz_city(text: &str, pos: usize) -> Option<PlzCity> {
+fn plz_city(text: &str, pos: usize, allow_prose: bool) -> Option<PlzCity> {
     let b = text.as_bytes();
     let e = digits_end(b, pos);
     if e - pos != 5 || b.get(pos..pos + 2) == Some(b"00") || at(b, e) != b' ' {
@@ -1105,9 +1115,11 @@ fn plz_city(text: &str, pos: usize) -> Option<PlzCity> {
     ]
     .iter()
     .any(|g| after.starts_with(g));
-    // Prose goes on after a number and a city (`10000 Berlin residents`); an address does not.
+    // Prose goes on after a number and a city (`10000 Berlin residents`); an address does not,
+    // except in German word order right after a street (`an Lindenstraße 42, 10969 Berlin
+    // liefern`).
     let mut it = after.chars();
-    if it.next() == Some(' ') && it.next().is_some_and(char::is_lowercase) {
+    if !allow_prose && it.next() == Some(' ') && it.next().is_some_and(char::is_lowercase) {
         return None;
     }
     Some(PlzCity {
@@ -1132,7 +1144,7 @@ struct PlzCity {
 }
 
 /// `, PLZ City` right after a German house number ending at `from`.
-fn de_locality(text: &str, from: usize) -> Option<(usize, PlzCity)> {
+fn de_locality(text: &str, from: usize, allow_prose: bool) -> Option<(usize, PlzCity)> {
     let b = text.as_bytes();
     let mut pos = from;
     if at(b, pos) == b',' {
@@ -1145,7 +1157,7 @@ fn de_locality(text: &str, from: usize) -> Option<(usize, PlzCity)> {
     if text.get(pos..pos + 2) == Some("D-") {
         pos += 2;
     }
-    let pc = plz_city(text, pos)?;
+    let pc = plz_city(text, pos, allow_prose)?;
     Some((pos, pc))
 }
 
@@ -1157,15 +1169,15 @@ fn de_street(text: &str, p: usize, q: usize) -> Option<(usize, usize, Option<Ran
         return None;
     }
     let num_end = house_number(b, p, q, 4)?;
-    let loc = de_locality(text, num_end);
     if let Some(start) = de_street_before(text, p - 1) {
+        let loc = de_locality(text, num_end, true);
         return Some(match loc {
             Some((plz, pc)) => (start, pc.city_end, Some((plz, pc.plz_end))),
             None => (start, num_end, None),
         });
     }
     // Any other street name (`Am Markt 3`, `Unter den Linden 77`) needs `, PLZ City` after it.
-    let (plz, pc) = loc?;
+    let (plz, pc) = de_locality(text, num_end, false)?;
     let mut start = p - 1;
     let mut words = 0;
     let mut first_cap = None;
@@ -1264,10 +1276,279 @@ fn zip_after_state(text: &str, p: usize) -> Option<usize> {
     city.starts_with(|c: char| c.is_uppercase()).then_some(end)
 }
 
+/// Header names (compared lower-cased without `_`, `-`, `.` and spaces) of CSV columns that
+/// hold a street line.
+const STREET_COLUMNS: &[&str] = &[
+    "street",
+    "streetaddress",
+    "address",
+    "address1",
+    "addressline1",
+    "addressline",
+    "addr",
+    "addr1",
+    "strasse",
+    "straße",
+    "adresse",
+    "anschrift",
+    "rue",
+    "calle",
+    "direccion",
+    "dirección",
+];
+
+/// Header names of CSV columns that hold a postcode or ZIP code.
+const POSTCODE_COLUMNS: &[&str] = &[
+    "postcode",
+    "postalcode",
+    "zip",
+    "zipcode",
+    "plz",
+    "postleitzahl",
+    "codepostal",
+    "cp",
+    "codigopostal",
+    "códigopostal",
+];
+
+/// Longest CSV line (in bytes) looked at as a header.
+const MAX_HEADER: usize = 300;
+
+/// Most columns in a CSV header.
+const MAX_COLUMNS: usize = 32;
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// Nothing this module reports.
+    Other,
+    /// A street line.
+    Street,
+    /// A postcode.
+    Postcode,
+}
+
+/// The fields of the CSV line `text[ls..le]` split on `delim` (`"…"` quoting with `""`
+/// escapes), as the ranges of their contents; `None` when a quote is not closed or there are
+/// more than [`MAX_COLUMNS`] fields.
+fn csv_fields(text: &str, ls: usize, le: usize, delim: u8) -> Option<Vec<Range>> {
+    let b = text.as_bytes();
+    let mut fields = Vec::new();
+    let mut pos = ls;
+    loop {
+        if fields.len() >= MAX_COLUMNS {
+            return None;
+        }
+        let (s, e, next) = if at(b, pos) == b'"' {
+            let mut q = pos + 1;
+            loop {
+                if q >= le {
+                    return None;
+                }
+                if at(b, q) == b'"' {
+                    if at(b, q + 1) == b'"' {
+                        q += 2;
+                        continue;
+                    }
+                    break;
+                }
+                q += 1;
+            }
+            (pos + 1, q, q + 1)
+        } else {
+            let e = b
+                .get(pos..le)
+                .and_then(|l| memchr::memchr(delim, l))
+                .map_or(le, |i| pos + i);
+            (pos, e, e)
+        };
+        fields.push((s, e));
+        if next >= le {
+            return Some(fields);
+        }
+        if at(b, next) != delim {
+            return None;
+        }
+        pos = next + 1;
+    }
+}
+
+/// What the header field `name` says about its column.
+fn column_kind(name: &str) -> Column {
+    let mut buf = [0u8; 48];
+    let Some(lw) = lower(name.trim(), &mut buf) else {
+        return Column::Other;
+    };
+    let mut key = [0u8; 48];
+    let mut n = 0;
+    for &c in lw.as_bytes() {
+        if !matches!(c, b'_' | b'-' | b'.' | b' ') {
+            let Some(slot) = key.get_mut(n) else {
+                return Column::Other;
+            };
+            *slot = c;
+            n += 1;
+        }
+    }
+    let key = key
+        .get(..n)
+        .and_then(|k| std::str::from_utf8(k).ok())
+        .unwrap_or("");
+    if STREET_COLUMNS.contains(&key) {
+        Column::Street
+    } else if POSTCODE_COLUMNS.contains(&key) {
+        Column::Postcode
+    } else {
+        Column::Other
+    }
+}
+
+/// The columns of a CSV header line `text[ls..le]`, if it is one: two or more short
+/// identifier-like fields, one of them a street or postcode column.
+fn csv_header(text: &str, ls: usize, le: usize) -> Option<(u8, Vec<Column>)> {
+    let b = text.as_bytes();
+    let line = b.get(ls..le)?;
+    if line.len() > MAX_HEADER {
+        return None;
+    }
+    // Cheap pass first: short fields of letters, digits, `_`, `-`, `.`, quotes and at most two
+    // spaces each; a sentence with a comma fails within a few dozen bytes.
+    let (mut len, mut spaces) = (0usize, 0usize);
+    for &c in line {
+        match c {
+            b',' | b';' | b'\t' => (len, spaces) = (0, 0),
+            b' ' => spaces += 1,
+            _ if c.is_ascii_alphanumeric()
+                || matches!(c, b'_' | b'-' | b'.' | b'"')
+                || c >= 0x80 => {}
+            _ => return None,
+        }
+        len += 1;
+        if len > 40 || spaces > 2 {
+            return None;
+        }
+    }
+    let delim = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| line.iter().filter(|c| *c == d).count())?;
+    if !line.contains(&delim) {
+        return None;
+    }
+    let fields = csv_fields(text, ls, le, delim)?;
+    let mut kinds = Vec::with_capacity(fields.len());
+    for (s, e) in fields {
+        let name = text.get(s..e)?;
+        let shaped = !name.trim().is_empty()
+            && name.len() <= 40
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '));
+        if !shaped {
+            return None;
+        }
+        kinds.push(column_kind(name));
+    }
+    kinds
+        .iter()
+        .any(|k| *k != Column::Other)
+        .then_some((delim, kinds))
+}
+
+/// The end of the line starting at `ls` (before `\r\n` or `\n`), and where the next one starts.
+fn line_end(text: &str, ls: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let nl = b
+        .get(ls..)
+        .and_then(|s| memchr::memchr(b'\n', s))
+        .map_or(b.len(), |i| ls + i);
+    let le = if nl > ls && at(b, nl - 1) == b'\r' {
+        nl - 1
+    } else {
+        nl
+    };
+    (le, nl + 1)
+}
+
+/// True when the CSV line `text[ls..le]` with `fields` reads like a data row, not like a
+/// sentence that happens to hold as many commas (no `. ` / `? ` / `! ` outside quotes, no
+/// final `.`, `?`, `!` or `:`).
+fn row_like(text: &str, ls: usize, le: usize, fields: &[Range]) -> bool {
+    let b = text.as_bytes();
+    if matches!(at(b, le.wrapping_sub(1)), b'.' | b'?' | b'!' | b':') {
+        return false;
+    }
+    fields.iter().all(|&(s, e)| {
+        let quoted = s > ls && at(b, s - 1) == b'"';
+        quoted
+            || !text
+                .get(s..e)
+                .is_some_and(|f| f.contains(". ") || f.contains("? ") || f.contains("! "))
+    })
+}
+
+/// Streets and postcodes in the columns of CSV tables whose header names them
+/// (`id,street,postcode,city`): a street field with a letter and a digit (`12, Rue des
+/// Tilleuls`, `Kastanienweg 14`), a postcode field of 3–10 letters, digits, spaces or dashes
+/// with a digit (`67000`, `LS6 4PB`). The rows end at a blank line or a line with another
+/// number of fields.
+fn csv_tables(text: &str, out: &mut Vec<Span>) {
+    let b = text.as_bytes();
+    let mut ls = 0usize;
+    while ls < b.len() {
+        let (le, next) = line_end(text, ls);
+        // A header starts with a letter or a quote and has a delimiter within its first field.
+        let first = at(b, ls);
+        let header = (first.is_ascii_alphabetic() || first == b'"' || first >= 0x80)
+            .then(|| b.get(ls..le.min(ls + 48)))
+            .flatten()
+            .is_some_and(|l| memchr::memchr3(b',', b';', b'\t', l).is_some())
+            .then(|| csv_header(text, ls, le))
+            .flatten();
+        ls = next;
+        let Some((delim, kinds)) = header else {
+            continue;
+        };
+        // Rows.
+        while ls < b.len() {
+            let (re, rnext) = line_end(text, ls);
+            let Some(fields) = csv_fields(text, ls, re, delim) else {
+                break;
+            };
+            if re == ls || fields.len() != kinds.len() || !row_like(text, ls, re, &fields) {
+                break;
+            }
+            for (&(s, e), kind) in fields.iter().zip(&kinds) {
+                let v = text.get(s..e).unwrap_or("").trim();
+                let vs = s + text.get(s..e).unwrap_or("").find(v).unwrap_or(0);
+                let ve = vs + v.len();
+                let digit = v.bytes().any(|c| c.is_ascii_digit());
+                match kind {
+                    Column::Street
+                        if digit && v.chars().any(char::is_alphabetic) && v.len() <= 80 =>
+                    {
+                        out.push(Span::new(Kind::StreetAddress, vs, ve));
+                    }
+                    Column::Postcode
+                        if digit
+                            && (3..=10).contains(&v.len())
+                            && v.bytes()
+                                .all(|c| c.is_ascii_alphanumeric() || c == b' ' || c == b'-') =>
+                    {
+                        out.push(Span::new(Kind::Postcode, vs, ve));
+                    }
+                    _ => {}
+                }
+            }
+            ls = rnext;
+        }
+    }
+}
+
 /// Appends [`Kind::StreetAddress`] and [`Kind::Postcode`] spans found in `text` (see the module
 /// docs for the rules).
 pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
     let b = text.as_bytes();
+    csv_tables(text, out);
     let mut i = 0usize;
     // End of the last German street, for the rule that accepts a PLZ shortly after one.
     let mut last_de_street: Option<usize> = None;
@@ -1343,12 +1624,12 @@ pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
         if !left_ok {
             continue;
         }
-        if let Some(pc) = plz_city(text, p) {
-            let near_street = last_de_street.is_some_and(|e| p.saturating_sub(e) <= 80);
-            if at(b, p) == b'0' || pc.big || pc.germany || near_street || prefixed {
-                out.push(Span::new(Kind::Postcode, p, pc.plz_end));
-                i = pc.plz_end;
-            }
+        let near_street = last_de_street.is_some_and(|e| p.saturating_sub(e) <= 80);
+        if let Some(pc) = plz_city(text, p, near_street)
+            && (at(b, p) == b'0' || pc.big || pc.germany || near_street || prefixed)
+        {
+            out.push(Span::new(Kind::Postcode, p, pc.plz_end));
+            i = pc.plz_end;
         }
     }
 }
@@ -1540,6 +1821,36 @@ mod tests {
     }
 
     #[test]
+    fn german_word_order() {
+        let text = "Bitte an Lindenstraße 42, 10969 Berlin liefern, 3. OG links.";
+        addr(text, "Lindenstraße 42, 10969 Berlin");
+        post(text, "10969");
+        // Without a street before it, prose after `PLZ City` still rules the PLZ out.
+        none("Über 10000 Berlin residents signed.");
+    }
+
+    #[test]
+    fn csv_columns() {
+        let text = concat!(
+            "id,street,postcode,city\n",
+            "7,\"12, Rue des Tilleuls\",67000,Strasbourg\n",
+            "8,Kastanienweg 14,50858,Köln"
+        );
+        addr(text, "12, Rue des Tilleuls");
+        addr(text, "Kastanienweg 14");
+        post(text, "67000");
+        post(text, "50858");
+        let text = "Name;Address Line 1;ZIP\r\nAcme;Unit 5 Harbour Way;AB1 2CD\r\n";
+        addr(text, "Unit 5 Harbour Way");
+        post(text, "AB1 2CD");
+        // Columns that are not addresses, a street without a number, and prose after the table.
+        none("id,city,population\n1,Köln,1084000\n2,Bonn,330000");
+        none("street,zip\nMain Street,n/a");
+        none("street,zip\n\nCall me at 5, okay?");
+        none("street,zip\nI think 5, maybe 6 is fine.");
+    }
+
+    #[test]
     fn benign_prose_passes() {
         // Technical questions, meeting e-mails, travel plans, recipes, release notes: nothing in
         // it is personal data, and nothing may be flagged.
@@ -1603,6 +1914,14 @@ mod tests {
             "a",
             "'",
             "(",
+            "street,zip\n",
+            "id;plz;strasse\n",
+            ",",
+            ";",
+            "\t",
+            "\"",
+            "\"\"",
+            "\r\n",
         ];
         for _ in 0..256 {
             let mut s = String::new();
@@ -1618,6 +1937,10 @@ mod tests {
         check(&"Str. 1".repeat(5_000));
         check(&"SW1A 1AA".repeat(1_000));
         check(&"ß1".repeat(5_000));
+        // A long CSV table and many header-like lines stay linear.
+        check(&format!("street,zip\n{}", "1 A St,12345\n".repeat(20_000)));
+        check(&"street,zip\n".repeat(20_000));
+        check(&format!("street,zip\n{}", "\"1,".repeat(20_000)));
         check("");
         check("1");
         check("12345");

@@ -1,7 +1,9 @@
 //! Dates of birth ([`Kind::DateOfBirth`]): a date shortly after a birth context.
 //!
 //! A date alone is not personal (deadlines, release dates), so a date is only reported when a
-//! birth context ends at most 30 bytes before it. Only the date is reported.
+//! birth context ends at most 30 bytes before it, or when it is a full date with a plausible
+//! year of birth in the same sentence as a strong birth context (see below). Only the date is
+//! reported.
 //!
 //! Dates: numeric `03/14/1985`, `14/03/85`, `14.03.1985`, `14-03-1985`, `1985-03-14`
 //! (day/month in either order as long as one reading is valid; a year of four digits must be
@@ -15,8 +17,19 @@
 //! between (`born in Paris on 14 March 1985`); `date of birth`, `birth date`, `birthdate`,
 //! `DOB`, `D.O.B.`, `birthday`, `Geburtsdatum`, `Geburtstag`, `date de naissance`, `fecha de
 //! nacimiento` — followed only by separators (`:`, `=`, `-`, `|`, `/`, brackets, quotes), the
-//! words `is`, `was`, `on`, `the`, `am`, `ist`, `le`, `el`, `of` and format hints such as
-//! `(DD/MM/YYYY)` or `(TT.MM.JJJJ)`; `b.` and `geb.` — followed only by spaces.
+//! words `is`, `was`, `on`, `the`, `am`, `ist`, `le`, `el`, `of`, `as`, `to` and words that say
+//! how the date is recorded (`listed`, `recorded`, `registered`, `entered`, `shown`, `wrongly`,
+//! `changed` …: `the insurer has my birthday as June 9, 1990`, `DOB is listed as …`), and
+//! format hints such as `(DD/MM/YYYY)` or `(TT.MM.JJJJ)`; `b.` and `geb.` — followed only by
+//! spaces.
+//!
+//! Sentence rule: a full date whose four-digit year is 1900–2025 also counts when a strong
+//! context (`born`, `geboren`, `date of birth`, `birth date`, `DOB`, `Geburtsdatum`, `né le` …,
+//! not `birthday`, whose sentences often name party dates) ends at most 120 bytes before it in
+//! the same sentence (no `. `, `!`, `?`, `;` or line break in between) and no other number
+//! stands in between except dates of birth already reported: `My date of birth is 07/04/1985
+//! on the US form but 04.07.1985 on my EU passport` reports both dates, `I was born in 1985
+//! and on 03/14/2020 we shipped` reports nothing.
 //! `born` inside another word (`stubborn`, `airborne`, `newborn`) or before a hyphen
 //! (`born-again`) does not count, nor does `birthday party on …`.
 
@@ -97,8 +110,40 @@ const CONTEXTS: &[(&str, Gap)] = &[
     ("geb.", Gap::Tight),
 ];
 
-/// Words allowed between a label context and the date.
-const LABEL_WORDS: &[&str] = &["is", "was", "on", "the", "am", "ist", "le", "el", "of"];
+/// Words allowed between a label context and the date: links (`is`, `was`, `as`), and words
+/// that say where or how the date is recorded (`my birthday is listed as`, `DOB was
+/// wrongly entered as`, `date of birth changed to`).
+const LABEL_WORDS: &[&str] = &[
+    "is",
+    "was",
+    "on",
+    "the",
+    "am",
+    "ist",
+    "le",
+    "el",
+    "of",
+    "as",
+    "listed",
+    "recorded",
+    "registered",
+    "shown",
+    "given",
+    "entered",
+    "stated",
+    "written",
+    "stored",
+    "set",
+    "still",
+    "actually",
+    "now",
+    "incorrectly",
+    "wrongly",
+    "changed",
+    "updated",
+    "corrected",
+    "to",
+];
 
 /// How far before the date a context may end.
 const MAX_GAP: usize = 30;
@@ -425,10 +470,108 @@ fn has_context(text: &str, start: usize) -> bool {
     false
 }
 
+/// How far before a date a strong birth context may end for the sentence rule.
+const FAR_GAP: usize = 120;
+
+/// Contexts that make every full date of their sentence a date of birth (not `birthday`, whose
+/// sentences often name party dates, and not the abbreviations `b.` and `geb.`).
+const SENTENCE_CONTEXTS: &[&str] = &[
+    "born",
+    "geboren",
+    "né le",
+    "née le",
+    "nacido el",
+    "nacida el",
+    "date of birth",
+    "birth date",
+    "birthdate",
+    "dob",
+    "d.o.b",
+    "geburtsdatum",
+    "date de naissance",
+    "fecha de nacimiento",
+];
+
+/// The four-digit year of the date `text[s..e]` (at its end, or at its start in ISO order).
+fn year_of(b: &[u8], s: usize, e: usize) -> Option<u32> {
+    let tail = e.checked_sub(4)?;
+    if tail >= s && b.get(tail..e)?.iter().all(u8::is_ascii_digit) {
+        return (tail == s || !at(b, tail - 1).is_ascii_digit()).then(|| value(b, tail, e));
+    }
+    (s + 4 <= e
+        && !at(b, s + 4).is_ascii_digit()
+        && b.get(s..s + 4)?.iter().all(u8::is_ascii_digit))
+    .then(|| value(b, s, s + 4))
+}
+
+/// The sentence rule: a full date with a plausible year of birth (1900–2025) in the same
+/// sentence as a strong birth context that ends at most [`FAR_GAP`] bytes before it, with no
+/// other number in between except dates already reported (`My date of birth is 07/04/1985 on
+/// the US form but 04.07.1985 on my EU passport`). `reported` holds the recent spans.
+fn sentence_context(text: &str, s: usize, e: usize, reported: &[(usize, usize)]) -> bool {
+    let b = text.as_bytes();
+    if !year_of(b, s, e).is_some_and(|y| (1900..=2025).contains(&y)) {
+        return false;
+    }
+    let mut ws = s.saturating_sub(FAR_GAP);
+    while !text.is_char_boundary(ws) {
+        ws += 1;
+    }
+    let Some(window) = b.get(ws..s) else {
+        return false;
+    };
+    // The sentence starts after the last sentence end or line break in the window.
+    let mut from = 0usize;
+    for (i, w) in window.windows(2).enumerate() {
+        if w.first() == Some(&b'\n')
+            || matches!(w, [b'.' | b'!' | b'?' | b';', b' ' | b'\t' | b'\r' | b'\n'])
+        {
+            from = i + 1;
+        }
+    }
+    if window.last() == Some(&b'\n') {
+        return false;
+    }
+    let mut ctx_end = None;
+    for (i, &c) in window.iter().enumerate().skip(from) {
+        let c = c.to_ascii_lowercase();
+        if !matches!(c, b'b' | b'g' | b'n' | b'd' | b'f') {
+            continue;
+        }
+        let abs = ws + i;
+        if char_before(text, abs).is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        for kw in SENTENCE_CONTEXTS {
+            let k = kw.as_bytes();
+            let hit = window
+                .get(i..i + k.len())
+                .is_some_and(|cand| cand.eq_ignore_ascii_case(k));
+            let after = at(b, abs + k.len());
+            if hit && !(after.is_ascii_alphabetic() || after == b'-' || after >= 0x80) {
+                ctx_end = Some(abs + k.len());
+                break;
+            }
+        }
+        if ctx_end.is_some() {
+            break;
+        }
+    }
+    let Some(ce) = ctx_end else {
+        return false;
+    };
+    // No other number between the context and the date, except reported dates of birth.
+    (ce..s).all(|i| {
+        !at(b, i).is_ascii_digit() || reported.iter().any(|&(rs, re)| (rs..re).contains(&i))
+    })
+}
+
 /// Appends a [`Kind::DateOfBirth`] span for every date in a birth context in `text`.
 pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
     let b = text.as_bytes();
     let mut i = 0usize;
+    // Dates of birth reported within the last [`FAR_GAP`] bytes, for the sentence rule.
+    let mut recent: Vec<(usize, usize)> = Vec::new();
     while i < b.len() {
         let Some(off) = b
             .get(i..)
@@ -461,8 +604,10 @@ pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
                 .flatten()
             });
         if let Some((s, e)) = date {
-            if has_context(text, s) {
+            recent.retain(|&(_, re)| re + FAR_GAP >= s);
+            if has_context(text, s) || sentence_context(text, s, e, &recent) {
                 out.push(Span::new(Kind::DateOfBirth, s, e));
+                recent.push((s, e));
             }
             i = e.max(q);
         }
@@ -556,7 +701,44 @@ mod tests {
         no("born on 14.03.19855");
         no("born on 123/03/1985");
         no("born on 1985-03-14T");
-        no("Date of Birth (please use the form): 14/03/1985");
+        // Prose in a label is not a link (the sentence rule needs a four-digit year).
+        no("Date of Birth (please use the form): 14/03/85");
+    }
+
+    #[test]
+    fn linking_words() {
+        yes(
+            "The insurer has my birthday as June 9, 1990 but",
+            "June 9, 1990",
+        );
+        yes("my date of birth is listed as 1990-06-09", "1990-06-09");
+        yes("DOB was wrongly entered as 09.06.1990", "09.06.1990");
+        no("my birthday party is on June 9, 2025");
+    }
+
+    #[test]
+    fn sentence_rule() {
+        assert_eq!(
+            dates(
+                "My date of birth is 07/04/1985 on the US form but 04.07.1985 on my EU passport."
+            ),
+            vec!["07/04/1985", "04.07.1985"]
+        );
+        yes(
+            "I was born in a small village near the river Loire, France, on 14.03.1985.",
+            "14.03.1985",
+        );
+        yes(
+            "Date of Birth (please use the form): 14/03/1985",
+            "14/03/1985",
+        );
+        // Another number in between, another sentence, a two-digit or implausible year, or a
+        // birthday (whose sentences name party dates) do not count.
+        no("I was born in 1985 and on 03/14/2020 we shipped the first release to users.");
+        no("I was born in Lyon. The package we ordered arrived on 03/14/2020.");
+        no("I was born in Lyon, and the package we ordered arrived on 03/14/20.");
+        no("I was born in Lyon, and the ship we sailed on was built on 03/14/1850.");
+        no("For my birthday we went to the seaside and on 12.10.2024 we flew home.");
     }
 
     #[test]

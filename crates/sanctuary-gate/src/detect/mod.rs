@@ -4,6 +4,8 @@
 use crate::kind::{Kind, Span};
 
 pub(crate) mod address;
+pub(crate) mod bip39;
+pub(crate) mod crypto;
 pub(crate) mod dob;
 pub(crate) mod email;
 pub(crate) mod finance;
@@ -11,6 +13,8 @@ pub(crate) mod geo;
 pub(crate) mod names;
 pub(crate) mod network;
 pub(crate) mod phone;
+pub(crate) mod secrets;
+pub(crate) mod token;
 pub(crate) mod util;
 
 /// One detector module: the kinds it can report and its entry point.
@@ -34,6 +38,24 @@ pub(crate) const MODULES: &[Module] = &[
     Module {
         kinds: &[Kind::PaymentCard, Kind::Iban, Kind::Ssn, Kind::BankAccount],
         find: finance::find,
+    },
+    Module {
+        kinds: &[
+            Kind::ApiKey,
+            Kind::Jwt,
+            Kind::PrivateKey,
+            Kind::Password,
+            Kind::Secret,
+        ],
+        find: secrets::find,
+    },
+    Module {
+        kinds: &[Kind::CryptoKey],
+        find: crypto::find,
+    },
+    Module {
+        kinds: &[Kind::SeedPhrase],
+        find: bip39::find,
     },
     Module {
         kinds: &[Kind::IpAddress],
