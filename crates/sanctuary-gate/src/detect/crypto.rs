@@ -121,7 +121,15 @@ fn bare_hex_key(bytes: &[u8], start: usize, word: &[u8]) -> bool {
         && !context_before(bytes, start, CONTEXT_WINDOW, HASH_CONTEXT)
 }
 
-/// `0x` + 64 hex is a key unless a transaction/hash/block word comes shortly before it.
+/// Bytes searched for a hash word before a `0x`-prefixed 64-hex word: the whole clause of a
+/// question like "look up this transaction hash on Etherscan and explain …: 0x…".
+const PREFIXED_HASH_WINDOW: usize = 128;
+
+/// Words that make a nearby `0x` word a key whatever hash words come earlier.
+const STRONG_KEY_CONTEXT: &[&[u8]] = &[b"private", b"priv", b"secret", b"seed"];
+
+/// `0x` + 64 hex is a key unless a transaction/hash/block word comes before it (within
+/// [`PREFIXED_HASH_WINDOW`] bytes) and no private/secret word comes closer.
 fn prefixed_hex_key(bytes: &[u8], start: usize, word: &[u8]) -> bool {
     let Some(hex) = word
         .strip_prefix(b"0x")
@@ -129,7 +137,9 @@ fn prefixed_hex_key(bytes: &[u8], start: usize, word: &[u8]) -> bool {
     else {
         return false;
     };
-    random_hex(hex) && !context_before(bytes, start, CONTEXT_WINDOW, HASH_CONTEXT)
+    random_hex(hex)
+        && (context_before(bytes, start, CONTEXT_WINDOW, STRONG_KEY_CONTEXT)
+            || !context_before(bytes, start, PREFIXED_HASH_WINDOW, HASH_CONTEXT))
 }
 
 /// Decodes base58check: the payload if the last four bytes are the first four of the
@@ -309,6 +319,10 @@ mod tests {
         assert_clean(&format!("key hash: {HEX64}"));
         assert_clean(&format!("tx hash: 0x{HEX64}"));
         assert_clean(&format!("\"transactionHash\": \"0x{HEX64}\""));
+        assert_clean(&format!(
+            "Look up this transaction hash on Etherscan and explain what 'status: success' \
+             means: 0x{HEX64}"
+        ));
         assert_clean(&format!("\"blockHash\":\"0x{HEX64}\""));
         assert_clean(&format!("txid 0x{HEX64}"));
         assert_clean(&format!("send to 0x{}", &HEX64[..40]));

@@ -1402,6 +1402,9 @@ const COPULAS: &[&[u8]] = &[
     b"est",
     b"es",
     "é".as_bytes(),
+    // "set the admin password to …": tried last, after the clause form ("the password to
+    // the router is …") had its chance through the stop list.
+    b"to",
 ];
 
 /// Prepositions that may open a short phrase between keyword and copula ("the password
