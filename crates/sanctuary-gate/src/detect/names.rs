@@ -7,7 +7,8 @@
 //! 1. **Honorific**: `Mr`, `Mrs`, `Ms`, `Mx`, `Miss`, `Dr`, `Prof`, `Professor`, `Sir`, `Dame`,
 //!    `Lady`, `Lord`, `Herr`, `Frau`, `Fräulein`, `Madame`, `Monsieur`, `Mme`, `Mlle`, `Señor`,
 //!    `Señora`, `Rev`, `Reverend`, `Captain`, `Judge`, `Senator`, `President` … (some only with a
-//!    period, e.g. `Gen.`, `Sen.`, `Sr.`), optionally a second honorific (`Prof. Dr.`), then one
+//!    period, e.g. `Gen.`, `Sen.`, `Sr.`, and French `M.` only before a first name and a
+//!    surname: `M. Étienne Lefebvre`), optionally a second honorific (`Prof. Dr.`), then one
 //!    to three capitalised name tokens or initials: `Dr. Smith`, `Herr Müller`,
 //!    `Prof. Ada Lovelace`. The span includes the honorific. List membership is not needed.
 //! 2. **Introductions**: after `my name is` / `name's` / `Mein Name ist` / `ich heiße` /
@@ -69,7 +70,10 @@
 //!   are pairs or triples as in rule 5: inline lists joined by `, `, `; `, `and`, `&`, `und`,
 //!   `et` (three items or more, or a separator other than a bare comma, so `Guten Tag, Herr
 //!   Özdemir` is not a list), and lists of one name per line after indentation, a bullet, a
-//!   number or a count (`git shortlog -sn`).
+//!   number or a count (`git shortlog -sn`). A pair with surname evidence that no rule took
+//!   alone (`table 4: Ozrick Ruiz-Albornoz, …`, a shortlog line `42  Torvald
+//!   Oyelowo-Sandberg`) also starts a list, but only one of three or more items, or of two or
+//!   more lines.
 //!
 //! Token boundaries are strict so code does not match: the token must follow whitespace, an
 //! opening quote or bracket, or sentence punctuation (not a letter, digit, `_`, `.`, `/`, `@`,
@@ -481,8 +485,10 @@ const HONORIFICS: &str = "
 ";
 
 /// Abbreviated titles that only count with a period, because without one they are words or
-/// abbreviations of something else (`Gen Z`, `Sr` for senior, `Rep` for repetition).
-const HONORIFICS_WITH_DOT: &str = "gen sen rep gov col maj lt sgt sr sra srta";
+/// abbreviations of something else (`Gen Z`, `Sr` for senior, `Rep` for repetition). French
+/// `M.` (Monsieur) also needs a surname after the first name (`M. Étienne Lefebvre`), since a
+/// lone `M.` is often an initial or a label (`M. Sc.`, `Appendix M.`).
+const HONORIFICS_WITH_DOT: &str = "gen sen rep gov col maj lt sgt sr sra srta m";
 
 /// Words before a capitalised token that make it part of a place name (`Santa Clara`,
 /// `San Jose`, `Fort Worth`, `Lake Charles`) rather than a person.
@@ -1221,6 +1227,7 @@ fn honorific(text: &str, p: usize, w: Word) -> Option<usize> {
     let mut pos = p;
     let mut word = w;
     let mut titles = 0;
+    let monsieur = text.get(p..w.end) == Some("M");
     // Up to two honorifics in a row (`Prof. Dr. Müller`).
     loop {
         let f = lookup(text.get(pos..word.end)?);
@@ -1245,15 +1252,20 @@ fn honorific(text: &str, p: usize, w: Word) -> Option<usize> {
     if titles == 0 || !plausible_name(text.get(pos..word.end)?, word) {
         return None;
     }
-    Some(match tail(text, word.end) {
-        Tail::Name { end, .. } => end,
-        Tail::None | Tail::Reject => word.end,
-    })
+    match tail(text, word.end) {
+        Tail::Name { end, .. } => Some(end),
+        Tail::None | Tail::Reject if !(monsieur && titles == 1) => Some(word.end),
+        Tail::None | Tail::Reject => None,
+    }
 }
 
 /// Tries every rule at the capitalised token starting at `p`. Returns the span found, or where
 /// to resume scanning.
-fn try_at(text: &str, p: usize) -> Result<(usize, usize), usize> {
+fn try_at(
+    text: &str,
+    p: usize,
+    candidates: &mut Vec<(usize, usize)>,
+) -> Result<(usize, usize), usize> {
     let Some(w) = cap_word(text, p) else {
         // Skip the rest of the word (`JordanSmith`, `IMPORTANT`).
         let mut e = p + 1;
@@ -1273,7 +1285,7 @@ fn try_at(text: &str, p: usize) -> Result<(usize, usize), usize> {
     if f & flag::GIVEN == 0 && !after_intro_word(text, p) {
         // Most capitalised words: not a given name and not after `is`/`Dear`/`llamo` …, so only
         // the rules for names outside the lists can apply.
-        return free_name(text, p, w);
+        return free_name(text, p, w, candidates);
     }
     if f & flag::PLACE != 0 {
         // `Santa Clara`: a place prefix never starts a person's name.
@@ -1567,6 +1579,8 @@ struct Group {
     end: usize,
     /// Whether a token after the first ends like a surname (`Kowalski`).
     suffix: bool,
+    /// Whether a token after the first is double-barrelled (`Vasquez-Holm`).
+    hyphen: bool,
 }
 
 /// Parses two or three name-shaped tokens starting with the word `w` at `p` (an optional
@@ -1582,6 +1596,7 @@ fn free_group(text: &str, p: usize, w: Word) -> Option<Group> {
     let mut g = Group {
         end: w.end,
         suffix: false,
+        hyphen: false,
     };
     let mut tokens = 1;
     let mut pos = w.end;
@@ -1600,6 +1615,7 @@ fn free_group(text: &str, p: usize, w: Word) -> Option<Group> {
             break;
         }
         g.suffix |= surname_suffix(word);
+        g.hyphen |= word.contains('-');
         tokens += 1;
         g.end = w2.end;
         pos = w2.end;
@@ -1631,7 +1647,12 @@ fn token_chain(text: &str, w: Word) -> (usize, bool) {
 /// The rules for a capitalised pair that is in no list (`w` at `p`): after a cue (`my
 /// neighbour`, `attendees:`, `the family of`, `me and`), before a cue (`, who`, `has been
 /// promoted`, `<e-mail>`), or with a double-barrelled or foreign-shaped surname in running text.
-fn free_name(text: &str, p: usize, w: Word) -> Result<(usize, usize), usize> {
+fn free_name(
+    text: &str,
+    p: usize,
+    w: Word,
+    candidates: &mut Vec<(usize, usize)>,
+) -> Result<(usize, usize), usize> {
     let b = text.as_bytes();
     // Every rule needs a second capitalised token (or a middle initial) after one space.
     let next = at(b, w.end + 1);
@@ -1642,7 +1663,8 @@ fn free_name(text: &str, p: usize, w: Word) -> Result<(usize, usize), usize> {
     // Programming`) have no cue on either side and no surname ending.
     let (chain_end, chain_suffix) = token_chain(text, w);
     let cue = cue_before(text, p);
-    if !cue && !chain_suffix && !post_cue(text, chain_end) {
+    if !cue && !chain_suffix && !post_cue(text, chain_end) && !chain_hyphen(text, w.end, chain_end)
+    {
         return Err(w.end);
     }
     let Some(g) = free_group(text, p, w) else {
@@ -1667,7 +1689,18 @@ fn free_name(text: &str, p: usize, w: Word) -> Result<(usize, usize), usize> {
             return Ok((p, g.end));
         }
     }
+    if g.suffix || g.hyphen {
+        // Not enough alone, but a list of such pairs is a list of people (see
+        // `propagate_lists`).
+        candidates.push((p, g.end));
+    }
     Err(w.end)
+}
+
+/// True when a token in `text[from..end]` is double-barrelled (a `-` between letters).
+fn chain_hyphen(text: &str, from: usize, end: usize) -> bool {
+    text.get(from..end)
+        .is_some_and(|s| memchr::memchr(b'-', s.as_bytes()).is_some())
 }
 
 /// The word ending at `end` without an opening quote (`'Me` → `Me`), and its start.
@@ -2140,22 +2173,37 @@ fn item_before(text: &str, e: usize) -> Option<usize> {
 /// Adds every other item of a list that holds a name already found: `attendees: Tomasz
 /// Wierzbicki, Aiyana Castellanos, Keiko Andersen` (comma, `and`, `;`), or one name per line
 /// after a bullet, a number or a `git shortlog` count. Items must be name-shaped pairs or
-/// triples (`Action Items`, `Google Cloud` are not).
-fn propagate_lists(text: &str, out: &mut Vec<Span>, base: usize) {
-    let mut seeds: Vec<(usize, usize)> = out
+/// triples (`Action Items`, `Google Cloud` are not). `candidates` are pairs with surname
+/// evidence that no rule accepted alone (`Ozrick Ruiz-Albornoz` after `table 4:`): they count,
+/// with the rest of their list, in a list of three or more items or of two or more lines.
+fn propagate_lists(text: &str, out: &mut Vec<Span>, base: usize, candidates: &[(usize, usize)]) {
+    // (start, end, is a candidate), sorted; candidates that overlap a found name are dropped.
+    let mut seeds: Vec<(usize, usize, bool)> = out
         .get(base..)
         .unwrap_or(&[])
         .iter()
-        .map(|s| (s.start, s.end))
+        .map(|s| (s.start, s.end, false))
         .collect();
+    let found_spans = seeds.clone();
+    seeds.extend(
+        candidates
+            .iter()
+            .filter(|&&(cs, ce)| {
+                // The found spans are sorted and disjoint (after `dedupe`): check the first
+                // one that ends after `cs`.
+                let k = found_spans.partition_point(|&(_, e, _)| e <= cs);
+                found_spans.get(k).is_none_or(|&(s, _, _)| s >= ce)
+            })
+            .map(|&(cs, ce)| (cs, ce, true)),
+    );
     seeds.sort_unstable();
     let mut by_end = seeds.clone();
-    by_end.sort_unstable_by_key(|&(_, e)| e);
+    by_end.sort_unstable_by_key(|&(_, e, _)| e);
     let b = text.as_bytes();
     let mut done = 0usize; // everything before this offset has been followed already
     let mut found: Vec<(usize, usize)> = Vec::new();
     let mut si = 0usize;
-    while let Some(&(s, e)) = seeds.get(si) {
+    while let Some(&(s, e, cand)) = seeds.get(si) {
         si += 1;
         if s < done {
             continue;
@@ -2164,6 +2212,9 @@ fn propagate_lists(text: &str, out: &mut Vec<Span>, base: usize) {
         // Items of this list, and whether it is clearly a list: one name per line, three or
         // more items, or a separator other than a comma (`Guten Tag, Herr Özdemir` is not).
         let mut items: Vec<(usize, usize)> = Vec::new();
+        if cand {
+            items.push((s, e));
+        }
         let mut count = 1;
         let mut strong = lines;
         // Forward.
@@ -2187,10 +2238,13 @@ fn propagate_lists(text: &str, out: &mut Vec<Span>, base: usize) {
                     None => break,
                 }
             };
-            // A name found already continues the list.
-            if let Ok(k) = seeds.binary_search_by_key(&q, |&(s2, _)| s2)
-                && let Some(&(_, e2)) = seeds.get(k)
+            // A name found already (or a candidate) continues the list.
+            if let Ok(k) = seeds.binary_search_by_key(&q, |&(s2, _, _)| s2)
+                && let Some(&(_, e2, c2)) = seeds.get(k)
             {
+                if c2 {
+                    items.push((q, e2));
+                }
                 count += 1;
                 strong |= sep_strong;
                 pos = e2;
@@ -2240,9 +2294,12 @@ fn propagate_lists(text: &str, out: &mut Vec<Span>, base: usize) {
                 if pe <= done {
                     break;
                 }
-                if let Ok(k) = by_end.binary_search_by_key(&pe, |&(_, e0)| e0)
-                    && let Some(&(ps, _)) = by_end.get(k)
+                if let Ok(k) = by_end.binary_search_by_key(&pe, |&(_, e0, _)| e0)
+                    && let Some(&(ps, _, c0)) = by_end.get(k)
                 {
+                    if c0 {
+                        items.push((ps, pe));
+                    }
                     strong |= *sep != ", ";
                     count += 1;
                     start = ps;
@@ -2262,7 +2319,12 @@ fn propagate_lists(text: &str, out: &mut Vec<Span>, base: usize) {
             items.push((ps, pe));
             start = ps;
         }
-        if strong || count >= 3 {
+        let clear = if cand {
+            count >= 3 || (lines && count >= 2)
+        } else {
+            strong || count >= 3
+        };
+        if clear {
             found.extend(items);
         }
         done = forward_end;
@@ -2293,18 +2355,20 @@ fn dedupe(out: &mut Vec<Span>, base: usize) {
 /// the rules).
 pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
     let base = out.len();
-    scan(text, out);
+    let candidates = scan(text, out);
     fields(text, out);
     dedupe(out, base);
-    propagate_lists(text, out, base);
+    propagate_lists(text, out, base, &candidates);
     dedupe(out, base);
 }
 
 /// The token rules (honorifics, introductions, full and single names, names outside the lists
-/// next to a cue), one capitalised token at a time.
-fn scan(text: &str, out: &mut Vec<Span>) {
+/// next to a cue), one capitalised token at a time. Returns the pairs with surname evidence
+/// that no rule accepted alone, for [`propagate_lists`].
+fn scan(text: &str, out: &mut Vec<Span>) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut i = 0usize;
+    let mut candidates = Vec::new();
     while i < b.len() {
         // Every rule is anchored on a capital: an ASCII one (given names, honorifics) or a
         // Latin-1 / Latin Extended-A one (lead bytes 0xC3–0xC5: `Émile`, `Łukasz` after
@@ -2324,7 +2388,7 @@ fn scan(text: &str, out: &mut Vec<Span>) {
             i = p + 1;
             continue;
         }
-        match try_at(text, p) {
+        match try_at(text, p, &mut candidates) {
             Ok((start, end)) => {
                 out.push(Span::new(Kind::PersonName, start, end));
                 i = end.max(p + 1);
@@ -2332,6 +2396,17 @@ fn scan(text: &str, out: &mut Vec<Span>) {
             Err(resume) => i = resume.max(p + 1),
         }
     }
+    // Keep the first of overlapping candidates (`Invite Ozrick Ruiz-Albornoz`, then `Ozrick
+    // Ruiz-Albornoz`): the list pass follows from whole items.
+    let mut last_end = 0;
+    candidates.retain(|&(s, e)| {
+        let keep = s >= last_end;
+        if keep {
+            last_end = e;
+        }
+        keep
+    });
+    candidates
 }
 
 #[cfg(test)]
@@ -2591,8 +2666,13 @@ mod tests {
         yes("'Gunnar Þórisson has been promoted'", &["Gunnar Þórisson"]);
         yes(
             "addressed to M. Étienne Lefebvre-Akande; is it right?",
-            &["Étienne Lefebvre-Akande"],
+            &["M. Étienne Lefebvre-Akande"],
         );
+        yes(
+            "à l'attention de M. Ébrand Lefebvre",
+            &["M. Ébrand Lefebvre"],
+        );
+        no("a M. Sc. in physics, see Appendix M. Figures");
         yes("ask Priyanka Venkataraman", &["Priyanka Venkataraman"]);
         yes("I met Niamh yesterday", &["Niamh"]);
         yes(
@@ -2749,6 +2829,26 @@ mod tests {
             "- Jane Doe\n- Rovena Kastrati\n- Zorbek Quillfeather\n",
             &["Jane Doe", "Rovena Kastrati", "Zorbek Quillfeather"],
         );
+        // Pairs with a double-barrelled or foreign-shaped surname start a list of three or
+        // more items, or of two or more lines, even when no first name is listed.
+        yes(
+            concat!(
+                "table 4: Dorrit Venkataraman, Ozrick Ruiz-Albornoz, ",
+                "Vantra Kowalczyk-Strand, Tuvelle Adeyemi."
+            ),
+            &[
+                "Dorrit Venkataraman",
+                "Ozrick Ruiz-Albornoz",
+                "Vantra Kowalczyk-Strand",
+                "Tuvelle Adeyemi",
+            ],
+        );
+        yes(
+            "shortlog:\n    42  Torvald Oyelowo-Sandberg\n    17  Ulbrec Achterberg\nThanks",
+            &["Torvald Oyelowo-Sandberg", "Ulbrec Achterberg"],
+        );
+        no("Topics: Curve Diffie-Hellman, Bellman Ford");
+        no("2. Fast Fourier-Transform");
         // Two items with a comma only are not a list: a greeting before a name.
         yes("Guten Tag, Herr Özdemir!", &["Herr Özdemir"]);
         yes("Kind regards, Sarah Connor", &["Sarah Connor"]);
