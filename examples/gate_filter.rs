@@ -83,7 +83,8 @@ fn run() -> Result<String, String> {
         .audit(Arc::new(MemoryAuditSink::new()))
         .build()
         .map_err(|e| e.to_string())?;
-    Ok(gate.filter(&destination, &value).to_json().to_string())
+    // Serialised from the typed outcome, so the keys come in the documented order.
+    serde_json::to_string(&gate.filter(&destination, &value)).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
