@@ -93,17 +93,21 @@ pub(crate) fn scan(
             }
             i += 1;
         }
-        let Some(normalised) = skel.get(cluster.start..cluster.end) else {
-            continue;
-        };
+        // Fail closed: a span off a char boundary is widened to the enclosing chars, and a
+        // span that cannot be mapped back covers the whole original string.
+        while cluster.start > 0 && !skel.is_char_boundary(cluster.start) {
+            cluster.start -= 1;
+        }
+        while cluster.end < skel.len() && !skel.is_char_boundary(cluster.end) {
+            cluster.end += 1;
+        }
+        let normalised = skel.get(cluster.start..cluster.end).unwrap_or(skel);
         let mapped = if skeleton.is_identity() {
             Some((cluster.start, cluster.end))
         } else {
             skeleton.to_original(cluster.start, cluster.end)
         };
-        let Some((start, end)) = mapped else {
-            continue;
-        };
+        let (start, end) = mapped.unwrap_or((0, text.len()));
         // Mapping back can widen a span (a removed zero-width character, a composed accent);
         // merge with the previous one if they now touch.
         if let Some(prev) = out.last_mut()
