@@ -66,8 +66,8 @@ struct Tally {
     misses: Vec<String>,
 }
 
-#[test]
-fn corpus_recall_and_benign_alteration() {
+/// Runs every line of a corpus file through the gate and tallies it per category.
+fn evaluate(corpus: &str) -> BTreeMap<String, Tally> {
     let terms_file: PrincipalTermsFile =
         serde_json::from_str(include_str!("corpus/principal-terms.json")).unwrap();
     let gate = ContextGate::builder(Template::RemoteInferenceSanitize.policy())
@@ -77,7 +77,7 @@ fn corpus_recall_and_benign_alteration() {
         .unwrap();
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut ids = std::collections::HashSet::new();
-    for (n, raw) in include_str!("corpus/prompts.jsonl").lines().enumerate() {
+    for (n, raw) in corpus.lines().enumerate() {
         if raw.trim().is_empty() {
             continue;
         }
@@ -114,13 +114,17 @@ fn corpus_recall_and_benign_alteration() {
             }
         }
     }
+    tallies
+}
 
+/// Prints the table; returns (structured recall, benign alteration rate).
+fn report(tallies: &BTreeMap<String, Tally>) -> (f64, f64) {
     println!(
         "{:<12} {:>5} {:>7} {:>7} {:>8}",
         "category", "lines", "values", "caught", "recall"
     );
     let (mut s_values, mut s_caught) = (0, 0);
-    for (category, t) in &tallies {
+    for (category, t) in tallies {
         let recall = if t.values == 0 {
             1.0
         } else {
@@ -152,6 +156,14 @@ fn corpus_recall_and_benign_alteration() {
         benign.lines
     );
 
+    (structured, altered)
+}
+
+#[test]
+fn corpus_recall_and_benign_alteration() {
+    let tallies = evaluate(include_str!("corpus/prompts.jsonl"));
+    let (structured, altered) = report(&tallies);
+    let benign = tallies.get("benign").expect("benign lines");
     assert!(
         tallies.values().map(|t| t.lines).sum::<usize>() >= 300,
         "corpus too small"
@@ -169,4 +181,15 @@ fn corpus_recall_and_benign_alteration() {
         let recall = t.caught as f64 / t.values.max(1) as f64;
         assert!(recall >= *floor, "{category} recall {recall} below {floor}");
     }
+}
+
+/// The held-out corpus (`corpus/holdout.jsonl`): written blind after the detectors were tuned
+/// on `prompts.jsonl`, and never tuned against. Its figures are the honest estimate; the test
+/// prints them and holds only loose floors so that a real regression still fails.
+#[test]
+fn holdout_recall_and_benign_alteration() {
+    let tallies = evaluate(include_str!("corpus/holdout.jsonl"));
+    let (structured, altered) = report(&tallies);
+    assert!(structured >= 0.9, "held-out structured recall {structured}");
+    assert!(altered <= 0.1, "held-out benign altered {altered}");
 }

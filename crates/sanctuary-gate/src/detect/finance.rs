@@ -362,7 +362,11 @@ fn left_ok(text: &str, start: usize, dashed: bool) -> bool {
     let prev2 = byte_before(bytes, start, 2);
     let continues = match prev {
         b'.' | b'-' | b'/' | b':' => true,
-        b',' => !dashed,
+        // A comma after a plain number continues it (`1,234`, a decimal comma `2,41…`); after
+        // an identifier's digits it separates fields (`T-99812,5352513572773658,49.90`).
+        b',' => {
+            !dashed && (thousands_group_at(bytes, start) || !after_identifier(bytes, start - 1))
+        }
         _ => false,
     };
     boundary_before(text, start)
@@ -375,9 +379,31 @@ fn left_ok(text: &str, start: usize, dashed: bool) -> bool {
 /// would run into (`.5`, `,5`, `-5`, `/5`, `:5`).
 fn right_ok(text: &str, end: usize) -> bool {
     let bytes = text.as_bytes();
-    boundary_after(text, end)
-        && !(matches!(byte_at(bytes, end), b'.' | b',' | b'-' | b'/' | b':')
-            && byte_at(bytes, end + 1).is_ascii_digit())
+    let next = byte_at(bytes, end);
+    let runs_on = match next {
+        b'.' | b'-' | b'/' | b':' => byte_at(bytes, end + 1).is_ascii_digit(),
+        b',' => thousands_group_at(bytes, end + 1),
+        _ => false,
+    };
+    boundary_after(text, end) && !runs_on
+}
+
+/// True when the digits ending just before `comma` belong to an identifier (`T-99812`,
+/// `E_12`, `id42`) rather than to a number standing on its own.
+fn after_identifier(bytes: &[u8], comma: usize) -> bool {
+    let mut i = comma;
+    while i > 0 && byte_before(bytes, i, 1).is_ascii_digit() {
+        i -= 1;
+    }
+    let before = byte_before(bytes, i, 1);
+    before.is_ascii_alphabetic()
+        || (matches!(before, b'-' | b'_') && byte_before(bytes, i, 2).is_ascii_alphanumeric())
+}
+
+/// True when exactly three digits stand at `pos` (a thousands group, as in `1,234`).
+fn thousands_group_at(bytes: &[u8], pos: usize) -> bool {
+    (pos..pos + 3).all(|i| byte_at(bytes, i).is_ascii_digit())
+        && !byte_at(bytes, pos + 3).is_ascii_digit()
 }
 
 /// True for the ways card numbers are written: contiguous, one digit at a time, equal groups
@@ -688,6 +714,15 @@ mod tests {
         assert_eq!(
             found("employee_id,ssn\nE-1042,602-31-7784,CA\n7,145-77-2031"),
             vec![(S, "602-31-7784"), (S, "145-77-2031")]
+        );
+        // CSV cells between identifier and date fields: commas separate, not continue.
+        assert_eq!(
+            found("emp_id,ssn,start\nE-2291,287-65-4390,2021-04-12"),
+            vec![(S, "287-65-4390")]
+        );
+        assert_eq!(
+            found("txn,card,amount\nT-99812,5352513572773658,49.90"),
+            vec![(Kind::PaymentCard, "5352513572773658")]
         );
     }
 
