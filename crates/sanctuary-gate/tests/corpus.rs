@@ -4,6 +4,15 @@
 //!
 //! Run with `cargo test -p sanctuary-gate --test corpus -- --nocapture` to see the table.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    reason = "a test harness that fails loudly and prints its table"
+)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
