@@ -172,10 +172,10 @@ fn digits_end(b: &[u8], p: usize) -> usize {
 
 /// The value of the ASCII digits `b[p..e]` (at most four).
 fn value(b: &[u8], p: usize, e: usize) -> u32 {
-    b.get(p..e)
-        .unwrap_or(&[])
-        .iter()
-        .fold(0, |v, d| v * 10 + u32::from(d - b'0'))
+    b.get(p..e).unwrap_or(&[]).iter().fold(0u32, |v, d| {
+        v.saturating_mul(10)
+            .saturating_add(u32::from(d.wrapping_sub(b'0')))
+    })
 }
 
 /// True for a plausible year of birth written with four digits.

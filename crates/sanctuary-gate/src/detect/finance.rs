@@ -426,10 +426,9 @@ fn issuer_ok(d: &[u8]) -> bool {
     if len < 13 {
         return false;
     }
-    let p6 = d
-        .iter()
-        .take(6)
-        .fold(0u32, |acc, &x| acc * 10 + u32::from(x % 10));
+    let p6 = d.iter().take(6).fold(0u32, |acc, &x| {
+        acc.saturating_mul(10).saturating_add(u32::from(x % 10))
+    });
     let (p1, p2, p3, p4) = (p6 / 100_000, p6 / 10_000, p6 / 1000, p6 / 100);
     let long = (16..=19).contains(&len);
     let visa = p1 == 4 && matches!(len, 13 | 16 | 19);
@@ -472,10 +471,9 @@ fn ssn_valid(d: &[u8]) -> bool {
         return false;
     }
     let num = |r: std::ops::Range<usize>| {
-        d.get(r)
-            .unwrap_or(&[])
-            .iter()
-            .fold(0u32, |acc, &x| acc * 10 + u32::from(x))
+        d.get(r).unwrap_or(&[]).iter().fold(0u32, |acc, &x| {
+            acc.saturating_mul(10).saturating_add(u32::from(x))
+        })
     };
     let area = num(0..3);
     area != 0

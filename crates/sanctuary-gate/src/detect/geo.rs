@@ -513,10 +513,10 @@ fn parse_comp(text: &str, s: usize, floor: usize) -> Option<Comp> {
     if int_end == s || int_end - s > 3 {
         return None;
     }
-    c.deg = bytes
-        .get(s..int_end)?
-        .iter()
-        .fold(0, |acc, &x| acc * 10 + u32::from(x - b'0'));
+    c.deg = bytes.get(s..int_end)?.iter().fold(0u32, |acc, &x| {
+        acc.saturating_mul(10)
+            .saturating_add(u32::from(x.wrapping_sub(b'0')))
+    });
     c.exact = true;
     let mut pos = int_end;
     if byte_at(bytes, pos) == b'.' && byte_at(bytes, pos + 1).is_ascii_digit() {
@@ -634,9 +634,10 @@ fn small_number(bytes: &[u8], pos: usize) -> Option<(usize, u32, bool)> {
         return None;
     }
     let digits = bytes.get(pos..int_end)?;
-    let v = digits
-        .iter()
-        .fold(0, |acc, &x| acc * 10 + u32::from(x - b'0'));
+    let v = digits.iter().fold(0u32, |acc, &x| {
+        acc.saturating_mul(10)
+            .saturating_add(u32::from(x.wrapping_sub(b'0')))
+    });
     let mut zero = v == 0;
     let mut end = int_end;
     if byte_at(bytes, end) == b'.' && byte_at(bytes, end + 1).is_ascii_digit() {
@@ -771,10 +772,10 @@ fn uri_number(bytes: &[u8], pos: usize) -> Option<(usize, (u32, bool))> {
     if int_end == s || int_end - s > 3 {
         return None;
     }
-    let v = bytes
-        .get(s..int_end)?
-        .iter()
-        .fold(0, |acc, &x| acc * 10 + u32::from(x - b'0'));
+    let v = bytes.get(s..int_end)?.iter().fold(0u32, |acc, &x| {
+        acc.saturating_mul(10)
+            .saturating_add(u32::from(x.wrapping_sub(b'0')))
+    });
     let mut exact = true;
     let mut end = int_end;
     if byte_at(bytes, end) == b'.' && byte_at(bytes, end + 1).is_ascii_digit() {

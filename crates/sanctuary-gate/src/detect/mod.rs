@@ -78,3 +78,35 @@ pub(crate) const MODULES: &[Module] = &[
         find: names::find,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Digit groups far longer than any identifier must not overflow a detector's arithmetic
+    /// (found by fuzzing: an IPv4 candidate with a 21-digit "octet").
+    #[test]
+    fn long_digit_groups_do_not_overflow() {
+        let long = "1".repeat(40);
+        let inputs = [
+            format!("203.0.{long}.9"),
+            format!("{long}.{long}.{long}.{long}"),
+            format!("lat {long}.{long}, lon {long}.{long}"),
+            format!("37°{long}'{long}\"N 122°{long}'{long}\"W"),
+            format!("born on {long}/{long}/{long}"),
+            format!("born on 12.{long}.1985"),
+            format!("card {long} routing {long} account {long}"),
+            format!("+{long} IBAN GB{long}"),
+            format!("{long} Main Street, Springfield, IL {long}"),
+        ];
+        for text in &inputs {
+            for module in MODULES {
+                let mut out = Vec::new();
+                (module.find)(text, &mut out);
+                for s in &out {
+                    assert!(s.start < s.end && s.end <= text.len());
+                }
+            }
+        }
+    }
+}

@@ -76,7 +76,8 @@ fn find_v4(text: &str, out: &mut Vec<Span>, v6: std::ops::Range<usize>) {
                         ok &= (1..=3).contains(&digits.len())
                             && !(digits.len() > 1 && digits.first() == Some(&b'0'));
                         *o = digits.iter().fold(0u32, |acc, &x| {
-                            acc * 10 + u32::from(x.wrapping_sub(b'0') % 10)
+                            acc.saturating_mul(10)
+                                .saturating_add(u32::from(x.wrapping_sub(b'0') % 10))
                         });
                         ok &= *o <= 255;
                     }
@@ -125,9 +126,10 @@ fn suffix_end(bytes: &[u8], end: usize, max_prefix: u32) -> Option<usize> {
     {
         return None;
     }
-    let v = digits
-        .iter()
-        .fold(0u32, |acc, &x| acc * 10 + u32::from(x - b'0'));
+    let v = digits.iter().fold(0u32, |acc, &x| {
+        acc.saturating_mul(10)
+            .saturating_add(u32::from(x.wrapping_sub(b'0')))
+    });
     let ok = if kind == b':' {
         (1..=65_535).contains(&v)
     } else {
@@ -289,9 +291,10 @@ fn v4_embedded(part: &[u8]) -> bool {
         if octet.len() > 1 && octet.first() == Some(&b'0') {
             return false;
         }
-        let v = octet
-            .iter()
-            .fold(0u32, |acc, &x| acc * 10 + u32::from(x - b'0'));
+        let v = octet.iter().fold(0u32, |acc, &x| {
+            acc.saturating_mul(10)
+                .saturating_add(u32::from(x.wrapping_sub(b'0')))
+        });
         if v > 255 {
             return false;
         }
