@@ -552,6 +552,17 @@ pub const ID_FIELDS: &[&str] = &[
     "thread_id",
 ];
 
+/// The task and query fields every inference template lets through.
+pub const TASK_FIELDS: &[&str] = &[
+    "task",
+    "task_description",
+    "current_query",
+    "query",
+    "prompt",
+    "question",
+    "instruction",
+];
+
 /// Conversation-history fields.
 pub const HISTORY_FIELDS: &[&str] = &[
     "conversation_history",
@@ -616,29 +627,14 @@ impl Template {
             Template::InferenceMinimal => GatePolicy::default().with_template(
                 Destination::Inference,
                 sensitive_lists(Action::Redact, true)
-                    .allow(&[
-                        "task",
-                        "task_description",
-                        "current_query",
-                        "query",
-                        "prompt",
-                        "question",
-                        "instruction",
-                    ])
-                    .redact(FieldClass::History, HISTORY_FIELDS)
+                    .allow(TASK_FIELDS)
                     .redact(FieldClass::Field, &["tool_results", "previous_results"]),
             ),
             Template::InferenceStandard => GatePolicy::default().with_template(
                 Destination::Inference,
                 sensitive_lists(Action::Redact, true)
+                    .allow(TASK_FIELDS)
                     .allow(&[
-                        "task",
-                        "task_description",
-                        "current_query",
-                        "query",
-                        "prompt",
-                        "question",
-                        "instruction",
                         "tool_results",
                         "tool_output",
                         "previous_results",
@@ -648,8 +644,7 @@ impl Template {
                         "constraints",
                         "format",
                         "output_format",
-                    ])
-                    .redact(FieldClass::History, HISTORY_FIELDS),
+                    ]),
             ),
             Template::LoggingStrict => GatePolicy::default()
                 .with_template(
@@ -665,7 +660,6 @@ impl Template {
                             "error_code",
                             "event_type",
                         ])
-                        .redact(FieldClass::History, HISTORY_FIELDS)
                         .detectors(DetectorPolicy::redact_all()),
                 )
                 .with_template(
@@ -678,47 +672,37 @@ impl Template {
                             "status",
                             "tool_name",
                         ])
-                        .redact(FieldClass::History, HISTORY_FIELDS)
                         .detectors(DetectorPolicy::redact_all()),
                 ),
             Template::ToolApiScoped => GatePolicy::default().with_template(
                 Destination::ToolApi,
-                sensitive_lists(Action::Redact, true)
-                    .allow(&[
-                        "task",
-                        "task_description",
-                        "query",
-                        "search_query",
-                        "tool_input",
-                        "tool_parameters",
-                        "url",
-                        "endpoint",
-                        "method",
-                        "filter",
-                        "sort",
-                        "limit",
-                        "offset",
-                    ])
-                    .redact(FieldClass::History, HISTORY_FIELDS),
+                sensitive_lists(Action::Redact, true).allow(&[
+                    "task",
+                    "task_description",
+                    "query",
+                    "search_query",
+                    "tool_input",
+                    "tool_parameters",
+                    "url",
+                    "endpoint",
+                    "method",
+                    "filter",
+                    "sort",
+                    "limit",
+                    "offset",
+                ]),
             ),
             Template::RemoteInferenceSanitize => GatePolicy::default().with_template(
                 Destination::Inference,
                 sensitive_lists(Action::Deny, false)
+                    .allow(TASK_FIELDS)
                     .allow(&[
-                        "task",
-                        "task_description",
-                        "current_query",
-                        "query",
-                        "prompt",
-                        "question",
-                        "instruction",
                         "output_format",
                         "format",
                         "language",
                         "code_context",
                         "error_message",
                     ])
-                    .redact(FieldClass::History, HISTORY_FIELDS)
                     .redact(
                         FieldClass::Field,
                         &[
@@ -749,7 +733,8 @@ fn sensitive_lists(default: Action, hash_ids: bool) -> TemplateBuilder {
     let b = TemplateBuilder(DestinationPolicy::new(default))
         .redact(FieldClass::Secret, SECRET_FIELDS)
         .redact(FieldClass::Pii, PII_FIELDS)
-        .redact(FieldClass::Internal, INTERNAL_FIELDS);
+        .redact(FieldClass::Internal, INTERNAL_FIELDS)
+        .redact(FieldClass::History, HISTORY_FIELDS);
     if hash_ids {
         b.add(Action::Hash, FieldClass::Id, ID_FIELDS)
     } else {

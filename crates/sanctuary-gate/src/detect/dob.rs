@@ -617,6 +617,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::util::test_support::{assert_no_hits, found_texts, random_mix};
 
     fn dates(text: &str) -> Vec<&str> {
         let mut v = Vec::new();
@@ -745,22 +746,11 @@ mod tests {
     fn benign_prose_passes() {
         // Technical questions, meeting e-mails, travel plans, recipes, release notes: nothing in
         // it is personal data, and nothing may be flagged.
-        let text = include_str!("benign_prose.txt");
-        let mut v = Vec::new();
-        find(text, &mut v);
-        let hits: Vec<&str> = v.iter().map(|s| &text[s.start..s.end]).collect();
-        assert!(hits.is_empty(), "{hits:?}");
+        assert_no_hits(find, include_str!("benign_prose.txt"));
     }
 
     #[test]
     fn no_panic_and_spans_valid() {
-        let mut seed: u64 = 0x1234_5678_9abc_def1;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
         let pieces = [
             "born",
             " on ",
@@ -792,12 +782,7 @@ mod tests {
             "9999",
             "2099",
         ];
-        for _ in 0..256 {
-            let mut s = String::new();
-            let n = (next() % 40) as usize;
-            for _ in 0..n {
-                s.push_str(pieces[(next() % pieces.len() as u64) as usize]);
-            }
+        for s in random_mix(0x1234_5678_9abc_def1, &pieces, 256, 40) {
             check(&s);
         }
         check(&"born 1/1/1990 ".repeat(2_000));
@@ -810,14 +795,6 @@ mod tests {
     }
 
     fn check(s: &str) {
-        let mut v = Vec::new();
-        find(s, &mut v);
-        for sp in v {
-            assert!(sp.start < sp.end && sp.end <= s.len(), "{sp:?} in {s:?}");
-            assert!(
-                s.is_char_boundary(sp.start) && s.is_char_boundary(sp.end),
-                "{sp:?} in {s:?}"
-            );
-        }
+        found_texts(find, &[Kind::DateOfBirth], s);
     }
 }

@@ -394,13 +394,10 @@ fn trim_spaces_back(bytes: &[u8], pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::util::test_support::{adversarial_inputs, assert_spans_ok};
+    use crate::detect::util::test_support::{adversarial_inputs, assert_spans_ok, found_texts};
 
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        find(text, &mut out);
-        assert_spans_ok(text, &out, &[Kind::Email]);
-        let mut v: Vec<&str> = out.iter().map(|s| &text[s.start..s.end]).collect();
+        let mut v = found_texts(find, &[Kind::Email], text);
         v.sort_unstable();
         v
     }

@@ -792,13 +792,10 @@ fn uri_number(bytes: &[u8], pos: usize) -> Option<(usize, (u32, bool))> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::util::test_support::{adversarial_inputs, assert_spans_ok};
+    use crate::detect::util::test_support::{adversarial_inputs, assert_spans_ok, found_texts};
 
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        find(text, &mut out);
-        assert_spans_ok(text, &out, &[Kind::Coordinates]);
-        out.iter().map(|s| &text[s.start..s.end]).collect()
+        found_texts(find, &[Kind::Coordinates], text)
     }
 
     #[track_caller]

@@ -2412,6 +2412,7 @@ fn scan(text: &str, out: &mut Vec<Span>) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::util::test_support::{assert_no_hits, found_texts, random_mix};
 
     fn names(text: &str) -> Vec<&str> {
         let mut v = Vec::new();
@@ -2632,11 +2633,7 @@ mod tests {
     fn benign_prose_passes() {
         // Technical questions, meeting e-mails, travel plans, recipes, release notes: nothing in
         // it is personal data, and nothing may be flagged.
-        let text = include_str!("benign_prose.txt");
-        let mut v = Vec::new();
-        find(text, &mut v);
-        let hits: Vec<&str> = v.iter().map(|s| &text[s.start..s.end]).collect();
-        assert!(hits.is_empty(), "{hits:?}");
+        assert_no_hits(find, include_str!("benign_prose.txt"));
     }
 
     #[test]
@@ -2873,13 +2870,6 @@ mod tests {
 
     #[test]
     fn no_panic_and_spans_valid() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
         let pieces = [
             "Dr. ",
             "Mr",
@@ -2943,12 +2933,7 @@ mod tests {
             "'s funeral",
             "Þórisson",
         ];
-        for _ in 0..256 {
-            let mut s = String::new();
-            let n = (next() % 40) as usize;
-            for _ in 0..n {
-                s.push_str(pieces[(next() % pieces.len() as u64) as usize]);
-            }
+        for s in random_mix(0x9e37_79b9_7f4a_7c15, &pieces, 256, 40) {
             check(&s);
         }
         check(&"A".repeat(10_000));
@@ -2979,14 +2964,6 @@ mod tests {
     }
 
     fn check(s: &str) {
-        let mut v = Vec::new();
-        find(s, &mut v);
-        for sp in v {
-            assert!(sp.start < sp.end && sp.end <= s.len(), "{sp:?} in {s:?}");
-            assert!(
-                s.is_char_boundary(sp.start) && s.is_char_boundary(sp.end),
-                "{sp:?} in {s:?}"
-            );
-        }
+        found_texts(find, &[Kind::PersonName], s);
     }
 }

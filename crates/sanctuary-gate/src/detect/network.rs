@@ -305,13 +305,10 @@ fn v4_embedded(part: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::util::test_support::{adversarial_inputs, assert_spans_ok};
+    use crate::detect::util::test_support::{adversarial_inputs, assert_spans_ok, found_texts};
 
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        find(text, &mut out);
-        assert_spans_ok(text, &out, &[Kind::IpAddress]);
-        out.iter().map(|s| &text[s.start..s.end]).collect()
+        found_texts(find, &[Kind::IpAddress], text)
     }
 
     #[track_caller]

@@ -621,6 +621,43 @@ pub(crate) mod test_support {
     }
 
     /// Asserts that every span is in bounds, non-empty, on char boundaries and of one of `kinds`.
+    /// Runs a detector on `text`, checks its spans (in bounds, non-empty, on char boundaries,
+    /// of `kinds`) and returns the texts they cover, in the detector's order.
+    pub(crate) fn found_texts<'a>(
+        find: fn(&str, &mut Vec<Span>),
+        kinds: &[Kind],
+        text: &'a str,
+    ) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        find(text, &mut out);
+        assert_spans_ok(text, &out, kinds);
+        out.iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    /// `count` pseudo-random strings of up to `max_pieces` pieces drawn from `pieces`.
+    pub(crate) fn random_mix(
+        seed: u64,
+        pieces: &[&str],
+        count: usize,
+        max_pieces: usize,
+    ) -> Vec<String> {
+        let mut rng = XorShift(seed);
+        (0..count)
+            .map(|_| {
+                let n = rng.below(max_pieces);
+                (0..n).map(|_| pieces[rng.below(pieces.len())]).collect()
+            })
+            .collect()
+    }
+
+    /// Asserts that a detector finds nothing in `text` (e.g. a benign prose sample).
+    pub(crate) fn assert_no_hits(find: fn(&str, &mut Vec<Span>), text: &str) {
+        let mut out = Vec::new();
+        find(text, &mut out);
+        let hits: Vec<&str> = out.iter().map(|s| &text[s.start..s.end]).collect();
+        assert!(hits.is_empty(), "{hits:?}");
+    }
+
     pub(crate) fn assert_spans_ok(text: &str, spans: &[Span], kinds: &[Kind]) {
         for s in spans {
             assert!(s.start < s.end, "empty span {s:?} in {text:?}");
