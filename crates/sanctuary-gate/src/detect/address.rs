@@ -49,6 +49,7 @@
 //! (`String 5`, `Str` inside identifiers) and version numbers. An address-shaped title such as
 //! `3 Blind Mice Lane` *is* reported: it cannot be told apart from a real address.
 
+use crate::detect::util::lower_into;
 use crate::kind::{Kind, Span};
 
 /// Street suffixes (lower case) for US and UK addresses.
@@ -534,25 +535,6 @@ fn char_before(text: &str, i: usize) -> Option<char> {
 /// True if `word` equals one of `list` ignoring ASCII case.
 fn in_list(list: &[&str], word: &str) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
-}
-
-/// Lower-cases `word` (any script) into `buf` and returns it; `None` if it does not fit.
-fn lower<'a>(word: &str, buf: &'a mut [u8; 48]) -> Option<&'a str> {
-    if word.is_ascii() {
-        // Fast path: ASCII case folding byte by byte.
-        let dst = buf.get_mut(..word.len())?;
-        dst.copy_from_slice(word.as_bytes());
-        dst.make_ascii_lowercase();
-        return std::str::from_utf8(dst).ok();
-    }
-    let mut n = 0usize;
-    for c in word.chars().flat_map(char::to_lowercase) {
-        let mut tmp = [0u8; 4];
-        let enc = c.encode_utf8(&mut tmp).as_bytes();
-        buf.get_mut(n..n + enc.len())?.copy_from_slice(enc);
-        n += enc.len();
-    }
-    std::str::from_utf8(buf.get(..n)?).ok()
 }
 
 /// Longest word considered, in chars; bounds the work on hostile input.
@@ -1041,7 +1023,7 @@ fn de_street_before(text: &str, end: usize) -> Option<usize> {
         return None;
     }
     let mut buf = [0u8; 48];
-    let lw = lower(word, &mut buf)?;
+    let lw = lower_into(word, &mut buf)?;
     let ending = DE_STREET_ENDINGS.iter().find(|e| {
         let e = e.trim_end_matches('.');
         lw.ends_with(e) && (dotted == (e == "str"))
@@ -1088,7 +1070,7 @@ fn plz_city(text: &str, pos: usize, allow_prose: bool) -> Option<PlzCity> {
         return None;
     }
     let mut buf = [0u8; 48];
-    let big = lower(city, &mut buf).is_some_and(|c| DE_CITIES.contains(&c));
+    let big = lower_into(city, &mut buf).is_some_and(|c| DE_CITIES.contains(&c));
     // `Frankfurt am Main`, `Halle (Saale)`, `Freiburg im Breisgau`.
     let rest = text.get(ce..).unwrap_or("");
     for conn in [
@@ -1376,7 +1358,7 @@ fn csv_fields(text: &str, ls: usize, le: usize, delim: u8) -> Option<Vec<Range>>
 /// What the header field `name` says about its column.
 fn column_kind(name: &str) -> Column {
     let mut buf = [0u8; 48];
-    let Some(lw) = lower(name.trim(), &mut buf) else {
+    let Some(lw) = lower_into(name.trim(), &mut buf) else {
         return Column::Other;
     };
     let mut key = [0u8; 48];

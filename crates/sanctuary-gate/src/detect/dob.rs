@@ -33,6 +33,7 @@
 //! `born` inside another word (`stubborn`, `airborne`, `newborn`) or before a hyphen
 //! (`born-again`) does not count, nor does `birthday party on …`.
 
+use crate::detect::util::lower_into;
 use crate::kind::{Kind, Span};
 
 /// Month names and abbreviations (lower case, English and German) with their number.
@@ -250,7 +251,7 @@ fn month_at(text: &str, pos: usize) -> Option<(u8, usize)> {
         return None;
     }
     let mut buf = [0u8; 24];
-    let lw = lower(word, &mut buf)?;
+    let lw = lower_into(word, &mut buf)?;
     let (_, m) = MONTHS.iter().find(|(name, _)| *name == lw)?;
     if at(text.as_bytes(), end) == b'.' {
         end += 1;
@@ -261,25 +262,6 @@ fn month_at(text: &str, pos: usize) -> Option<(u8, usize)> {
 /// The char starting at byte `i`.
 fn char_at(text: &str, i: usize) -> Option<char> {
     text.get(i..).and_then(|s| s.chars().next())
-}
-
-/// Lower-cases `word` (any script: `MÄRZ` → `märz`) into `buf`; `None` if it does not fit.
-fn lower<'a>(word: &str, buf: &'a mut [u8; 24]) -> Option<&'a str> {
-    if word.is_ascii() {
-        // Fast path: ASCII case folding byte by byte.
-        let dst = buf.get_mut(..word.len())?;
-        dst.copy_from_slice(word.as_bytes());
-        dst.make_ascii_lowercase();
-        return std::str::from_utf8(dst).ok();
-    }
-    let mut n = 0usize;
-    for c in word.chars().flat_map(char::to_lowercase) {
-        let mut tmp = [0u8; 4];
-        let enc = c.encode_utf8(&mut tmp).as_bytes();
-        buf.get_mut(n..n + enc.len())?.copy_from_slice(enc);
-        n += enc.len();
-    }
-    std::str::from_utf8(buf.get(..n)?).ok()
 }
 
 /// A day of month at `p` with an optional ordinal suffix; returns the day and the end.

@@ -481,6 +481,26 @@ pub(crate) fn search_segments(
     }
 }
 
+/// Lower-cases `word` (any script: `MÄRZ` → `märz`) into `buf` without allocating and returns
+/// it; `None` if it does not fit.
+pub(crate) fn lower_into<'a>(word: &str, buf: &'a mut [u8]) -> Option<&'a str> {
+    if word.is_ascii() {
+        // Fast path: ASCII case folding byte by byte.
+        let dst = buf.get_mut(..word.len())?;
+        dst.copy_from_slice(word.as_bytes());
+        dst.make_ascii_lowercase();
+        return std::str::from_utf8(dst).ok();
+    }
+    let mut n = 0usize;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let mut tmp = [0u8; 4];
+        let enc = c.encode_utf8(&mut tmp).as_bytes();
+        buf.get_mut(n..n + enc.len())?.copy_from_slice(enc);
+        n += enc.len();
+    }
+    std::str::from_utf8(buf.get(..n)?).ok()
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     //! Helpers shared by the detectors' tests.
