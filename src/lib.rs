@@ -10,9 +10,9 @@
 //! | `gate` (default) | `sanctuary_gate` | L2: context gating, model provenance, runtime evidence |
 //! | `zk` (default) | `sanctuary_zk` | L3: commitments and zero-knowledge proofs |
 //! | `policy` (default) | `sanctuary_policy` | the principal's approval gate, anomaly checks and caps |
+//! | `concordia` (default) | `concordia` | negotiation: signed sessions, receipts, competence proofs |
 //!
-//! Later layers (`shr`, `concordia`, `agent`) join this table as their
-//! crates land.
+//! Later layers (`shr`, `agent`) join this table as their crates land.
 //!
 //! ```
 //! use sanctuary::core::identity::Identity;
@@ -42,6 +42,11 @@ pub use sanctuary_zk as zk;
 /// (feature `policy`).
 #[cfg(feature = "policy")]
 pub use sanctuary_policy as policy;
+
+/// Concordia negotiation: signed, hash-chained sessions wire-compatible with the Python
+/// reference, receipts and countersignatures, Merkle competence proofs (feature `concordia`).
+#[cfg(feature = "concordia")]
+pub use concordia;
 
 /// The README's code blocks, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../README.md")]
