@@ -156,10 +156,10 @@ pub(crate) fn py_eq(a: &Value, b: &Value) -> bool {
     }
     match (a, b) {
         (Value::Number(_) | Value::Bool(_), Value::Number(_) | Value::Bool(_)) => {
-            if let (Value::Number(x), Value::Number(y)) = (a, b) {
-                if let (Some(x), Some(y)) = (x.as_i64(), y.as_i64()) {
-                    return x == y;
-                }
+            if let (Value::Number(x), Value::Number(y)) = (a, b)
+                && let (Some(x), Some(y)) = (x.as_i64(), y.as_i64())
+            {
+                return x == y;
             }
             num(a) == num(b)
         }
