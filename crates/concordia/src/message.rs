@@ -59,8 +59,9 @@ pub enum MessageError {
         /// What is wrong.
         reason: &'static str,
     },
-    /// The `type` is not one of the fourteen message types.
-    #[error(transparent)]
+    /// The `type` is not one of the fourteen message types. The text quotes the value as
+    /// Python's `repr` does, so it equals the reference's `ValueError` text.
+    #[error("{} is not a valid {}", py_repr(&.0.value), .0.what)]
     UnknownType(#[from] UnknownValue),
     /// `from.agent_id` is absent or empty.
     #[error("Message missing 'from.agent_id' — cannot verify identity")]
@@ -169,10 +170,15 @@ impl Message {
     }
 
     /// Shape-checks a parsed message. Required: `concordia` = `"0.1.0"`, a known `type`, `id`,
-    /// `session_id`, an RFC 3339 `timestamp`, `from.agent_id`, a `sha256:` `prev_hash`, an
-    /// object `body` and a `signature` string. Optional members must have their types (`to` a
-    /// list of agents, `reasoning`/`in_reply_to`/`thread` strings, `ttl` a non-negative
-    /// integer). Unknown members are kept.
+    /// `session_id`, an RFC 3339 `timestamp`, `from.agent_id`, a `sha256:` `prev_hash` and a
+    /// `signature` string. Optional members must have their types (`to` a list of agents,
+    /// `reasoning`/`in_reply_to`/`thread` strings, `ttl` a non-negative integer). Unknown
+    /// members are kept.
+    ///
+    /// `body` follows the reference session's reading of it: absent reads as empty; for
+    /// `negotiate.open`, `.offer` and `.counter` a present body must be an object; for the
+    /// other types, whose bodies the reference never reads, any JSON value is kept as received
+    /// ([`Message::body`] then reads as empty, [`Message::body_value`] gives the value).
     pub fn from_value(value: Value) -> Result<Message, MessageError> {
         let Value::Object(object) = value else {
             return Err(MessageError::NotObject);
@@ -216,14 +222,18 @@ impl Message {
             reason: "not sha256:<64 lowercase hex>",
         })?;
         match object.get("body") {
-            Some(Value::Object(_)) => {}
-            None => return Err(MessageError::Missing("body")),
-            Some(_) => {
+            // Absent reads as an empty body, as the reference's `message.get("body", {})`.
+            None | Some(Value::Object(_)) => {}
+            // The reference reads the body of these three types and fails on a non-object.
+            Some(_) if body_is_read(kind) => {
                 return Err(MessageError::Invalid {
                     member: "body",
                     reason: "not an object",
                 });
             }
+            // Other types' bodies are never read by the reference's session, which accepts
+            // them whatever they are; kept as received (the signature and hash cover them).
+            Some(_) => {}
         }
         for member in ["reasoning", "in_reply_to", "thread"] {
             optional_string(&object, member)?;
@@ -324,7 +334,14 @@ impl Message {
         self.str_of("prev_hash")
     }
 
-    /// The body object.
+    /// The body as sent: `None` when absent; for types other than open, offer and counter it
+    /// may be any JSON value (see [`Message::from_value`]).
+    #[must_use]
+    pub fn body_value(&self) -> Option<&Value> {
+        self.object.get("body")
+    }
+
+    /// The body object (empty when the body is absent or not an object).
     #[must_use]
     pub fn body(&self) -> &Map<String, Value> {
         static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
@@ -412,6 +429,114 @@ impl Message {
             &[],
         )?))
     }
+}
+
+/// Whether the reference session reads this type's body (and so fails on a non-object one).
+const fn body_is_read(kind: MessageType) -> bool {
+    matches!(
+        kind,
+        MessageType::Open | MessageType::Offer | MessageType::Counter
+    )
+}
+
+/// A string quoted as Python's `repr(str)` writes it, so error texts that embed a value equal
+/// the reference's: single quotes unless the text holds `'` and no `"`; backslash, the active
+/// quote, `\t`, `\n` and `\r` escaped; other characters Python deems unprintable written as
+/// `\xhh`, `\uhhhh` or `\Uhhhhhhhh`.
+///
+/// Printability follows Unicode's general categories for the ranges that matter in practice
+/// (controls, format characters, separators, private use, noncharacters, the unassigned planes
+/// 4–13); a code point left unassigned inside the assigned planes is written as is, where
+/// Python would escape it.
+pub(crate) fn py_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for ch in text.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if py_printable(c) => out.push(c),
+            c => {
+                let code = u32::from(c);
+                let escaped = if code <= 0xff {
+                    format!("\\x{code:02x}")
+                } else if code <= 0xffff {
+                    format!("\\u{code:04x}")
+                } else {
+                    format!("\\U{code:08x}")
+                };
+                out.push_str(&escaped);
+            }
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Python's `str.isprintable` for one character (see [`py_repr`] for its limits).
+fn py_printable(c: char) -> bool {
+    let code = u32::from(c);
+    if c == ' ' {
+        return true;
+    }
+    if code < 0x20 || (0x7f..=0xa0).contains(&code) {
+        return false; // Cc, and U+00A0 (Zs)
+    }
+    let unprintable: &[(u32, u32)] = &[
+        // Cf: format characters.
+        (0x00ad, 0x00ad),
+        (0x0600, 0x0605),
+        (0x061c, 0x061c),
+        (0x06dd, 0x06dd),
+        (0x070f, 0x070f),
+        (0x0890, 0x0891),
+        (0x08e2, 0x08e2),
+        (0x180e, 0x180e),
+        (0x200b, 0x200f),
+        (0x202a, 0x202e),
+        (0x2060, 0x2064),
+        (0x2066, 0x206f),
+        (0xfeff, 0xfeff),
+        (0xfff9, 0xfffb),
+        (0x110bd, 0x110bd),
+        (0x110cd, 0x110cd),
+        (0x13430, 0x1343f),
+        (0x1bca0, 0x1bca3),
+        (0x1d173, 0x1d17a),
+        // Plane 14: tags (Cf) and unassigned code points around the variation selectors.
+        (0xe0000, 0xe00ff),
+        (0xe01f0, 0xeffff),
+        // Zs (other than the space), Zl, Zp.
+        (0x1680, 0x1680),
+        (0x2000, 0x200a),
+        (0x2028, 0x2029),
+        (0x202f, 0x202f),
+        (0x205f, 0x205f),
+        (0x3000, 0x3000),
+        // Co: private use.
+        (0xe000, 0xf8ff),
+        (0xf0000, 0x10ffff),
+        // Cn: noncharacters and the unassigned planes.
+        (0xfdd0, 0xfdef),
+        (0x40000, 0xdffff),
+    ];
+    if code & 0xfffe == 0xfffe {
+        return false; // U+xxFFFE and U+xxFFFF in every plane
+    }
+    !unprintable
+        .iter()
+        .any(|(lo, hi)| (*lo..=*hi).contains(&code))
 }
 
 /// Builds and signs a message.
@@ -684,7 +809,6 @@ mod tests {
             "timestamp",
             "from",
             "prev_hash",
-            "body",
             "signature",
         ] {
             let mut v = good.clone();
@@ -695,6 +819,63 @@ mod tests {
             Message::from_value(json!([1])).unwrap_err(),
             MessageError::NotObject
         );
+    }
+
+    #[test]
+    fn body_shape_follows_the_reference_session() {
+        let good: Value = serde_json::from_str(PY_OPEN).unwrap();
+        let mut absent = good.clone();
+        absent.as_object_mut().unwrap().remove("body");
+        let msg = Message::from_value(absent).unwrap();
+        assert!(msg.body().is_empty());
+        assert_eq!(msg.body_value(), None);
+        for kind in ["negotiate.open", "negotiate.offer", "negotiate.counter"] {
+            for bad in [json!([1]), json!("x"), json!(5), json!(true), Value::Null] {
+                let mut v = good.clone();
+                v["type"] = json!(kind);
+                v["body"] = bad.clone();
+                assert!(Message::from_value(v).is_err(), "{kind} body {bad}");
+            }
+        }
+        for kind in ["negotiate.signal", "negotiate.accept", "negotiate.reject"] {
+            let mut v = good.clone();
+            v["type"] = json!(kind);
+            v["body"] = json!([1, 2]);
+            let msg = Message::from_value(v).unwrap();
+            assert!(msg.body().is_empty());
+            assert_eq!(msg.body_value(), Some(&json!([1, 2])));
+        }
+    }
+
+    #[test]
+    fn unknown_types_are_quoted_as_python_repr_does() {
+        let cases = [
+            ("negotiate.bogus", "'negotiate.bogus'"),
+            ("negotiate.o'ops", "\"negotiate.o'ops\""),
+            ("has\"both'quotes", "'has\"both\\'quotes'"),
+            ("say \"hi\"", "'say \"hi\"'"),
+            ("tab\there", "'tab\\there'"),
+            ("new\nline", "'new\\nline'"),
+            ("cr\rx", "'cr\\rx'"),
+            ("back\\slash", "'back\\\\slash'"),
+            ("nul\u{0}bell\u{7}del\u{7f}", "'nul\\x00bell\\x07del\\x7f'"),
+            ("nbsp\u{a0}shy\u{ad}", "'nbsp\\xa0shy\\xad'"),
+            ("zw\u{200b}ls\u{2028}", "'zw\\u200bls\\u2028'"),
+            ("pua\u{f0000}", "'pua\\U000f0000'"),
+            (
+                "h\u{e9}llo \u{2713} \u{1f600}",
+                "'h\u{e9}llo \u{2713} \u{1f600}'",
+            ),
+        ];
+        for (value, quoted) in cases {
+            let mut v: Value = serde_json::from_str(PY_OPEN).unwrap();
+            v["type"] = json!(value);
+            let err = Message::from_value(v).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("{quoted} is not a valid MessageType")
+            );
+        }
     }
 
     #[test]
