@@ -91,7 +91,7 @@ use crate::behavior::{self, BehaviorRecord};
 use crate::message::{MAX_ID_LEN, Message, MessageBuilder, MessageError, SIGNATURE_EXCLUDED};
 use crate::types::{MessageType, PartyRole, SessionState, TimingConfig};
 use crate::wire::{self, GENESIS_HASH};
-use sanctuary_core::identity::PublicKey;
+use sanctuary_core::identity::{PublicKey, Signer};
 use sanctuary_core::time::{Clock, SystemClock, Timestamp};
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
@@ -301,6 +301,13 @@ pub enum SessionError {
     /// [`Session::add_party`] with an empty or over-long agent id.
     #[error("agent id must be 1 to {MAX_ID_LEN} bytes")]
     InvalidAgentId,
+    /// [`Session::send`] was given a signer whose key is not the one registered for the
+    /// sender.
+    #[error("the signer's key is not the key registered for agent '{agent_id}'")]
+    SignerMismatch {
+        /// The sender named in the message.
+        agent_id: String,
+    },
     /// The message is malformed in a way the checks above do not name.
     #[error(transparent)]
     Malformed(MessageError),
@@ -688,6 +695,33 @@ impl Session {
                 agent_id: message.sender().to_owned(),
             })?;
         self.admit(message, sender)
+    }
+
+    /// Signs an outgoing message as its sender and admits it to this replica; returns the
+    /// message to send (serialise it with [`Message::to_json`]).
+    ///
+    /// The admission checks are those of [`Session::apply`] except the signature check: the
+    /// signature was just made by `signer`, whose public key must be the one registered for
+    /// the sender (otherwise [`SessionError::SignerMismatch`]). Receivers verify it.
+    pub fn send<S: Signer + ?Sized>(
+        &mut self,
+        builder: MessageBuilder,
+        signer: &S,
+    ) -> Result<&Message, SessionError> {
+        let message = builder.sign(signer).map_err(SessionError::Malformed)?;
+        let sender =
+            self.party_index(message.sender())
+                .ok_or_else(|| SessionError::UnknownSender {
+                    agent_id: message.sender().to_owned(),
+                })?;
+        let registered = self.parties.get(sender).map(|p| p.key);
+        if registered != Some(signer.public_key()) {
+            return Err(SessionError::SignerMismatch {
+                agent_id: message.sender().to_owned(),
+            });
+        }
+        self.admit(message, sender)?;
+        self.transcript.last().ok_or(SessionError::InvalidAgentId)
     }
 
     /// Parses a received message and applies it. The reference's checks run in its order on
