@@ -148,6 +148,26 @@ fn bench_messages(c: &mut Criterion) {
         session
     };
 
+    // The floor: Ed25519 alone over the offer's signing preimage (the same bytes as above).
+    let preimage = offer_builder
+        .clone()
+        .sign(&buyer)
+        .expect("sign")
+        .signing_preimage()
+        .expect("preimage");
+    let signature = buyer.sign_bytes(&preimage);
+    let mut group = c.benchmark_group("concordia/ed25519");
+    group.bench_function("sign", |b| b.iter(|| black_box(buyer.sign_bytes(black_box(&preimage)))));
+    group.bench_function("verify_strict", |b| {
+        b.iter(|| {
+            buyer
+                .public()
+                .verify(black_box(&preimage), black_box(&signature))
+                .expect("verifies")
+        });
+    });
+    group.finish();
+
     let mut group = c.benchmark_group("concordia/message");
     group.bench_function("sign_serialise", |b| {
         b.iter(|| {

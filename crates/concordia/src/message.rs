@@ -421,6 +421,12 @@ impl Message {
         )?)
     }
 
+    /// The signing preimage and the full canonical bytes, from one pass (see
+    /// [`wire::canonical_with_and_without`]).
+    pub fn canonical_forms(&self) -> Result<(Vec<u8>, Vec<u8>), MessageError> {
+        Ok(wire::canonical_with_and_without(&self.object, "signature")?)
+    }
+
     /// The message's chain hash: `sha256:` + hex SHA-256 of the JCS of the whole message,
     /// signature included. The next message's `prev_hash` must equal it.
     pub fn hash(&self) -> Result<String, MessageError> {

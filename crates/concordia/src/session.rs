@@ -88,7 +88,7 @@
 //! - There is no `on_terminal` callback: [`Session::apply`] returns the new state.
 
 use crate::behavior::{self, BehaviorRecord};
-use crate::message::{MAX_ID_LEN, Message, MessageBuilder, MessageError, SIGNATURE_EXCLUDED};
+use crate::message::{MAX_ID_LEN, Message, MessageBuilder, MessageError};
 use crate::types::{MessageType, PartyRole, SessionState, TimingConfig};
 use crate::wire::{self, GENESIS_HASH};
 use sanctuary_core::identity::{PublicKey, Signer};
@@ -689,12 +689,13 @@ impl Session {
             .get(sender)
             .map(|p| p.key)
             .ok_or(SessionError::InvalidAgentId)?;
-        message
-            .verify(&key)
-            .map_err(|_| SessionError::InvalidSignature {
-                agent_id: message.sender().to_owned(),
-            })?;
-        self.admit(message, sender)
+        let invalid = || SessionError::InvalidSignature {
+            agent_id: message.sender().to_owned(),
+        };
+        let (preimage, full) = message.canonical_forms().map_err(|_| invalid())?;
+        let signature = wire::decode_signature(message.signature()).map_err(|_| invalid())?;
+        key.verify(&preimage, &signature).map_err(|_| invalid())?;
+        self.admit(message, sender, Some(full))
     }
 
     /// Signs an outgoing message as its sender and admits it to this replica; returns the
@@ -720,7 +721,7 @@ impl Session {
                 agent_id: message.sender().to_owned(),
             });
         }
-        self.admit(message, sender)?;
+        self.admit(message, sender, None)?;
         self.transcript.last().ok_or(SessionError::InvalidAgentId)
     }
 
@@ -770,17 +771,20 @@ impl Session {
                 .get(sender)
                 .map(|p| p.key)
                 .ok_or(SessionError::InvalidAgentId)?;
-            wire::verify_object(object, SIGNATURE_EXCLUDED, signature, &key).map_err(|_| {
-                SessionError::InvalidSignature {
-                    agent_id: agent_id.to_owned(),
-                }
-            })?;
+            let invalid = || SessionError::InvalidSignature {
+                agent_id: agent_id.to_owned(),
+            };
+            let (preimage, full) =
+                wire::canonical_with_and_without(object, "signature").map_err(|_| invalid())?;
+            let signature = wire::decode_signature(signature).map_err(|_| invalid())?;
+            key.verify(&preimage, &signature).map_err(|_| invalid())?;
             self.check_binding(object.get("session_id"))?;
             self.check_link(object.get("prev_hash"))?;
-            sender
+            (sender, full)
         };
+        let (sender, full) = sender;
         let message = Message::from_value(value)?;
-        self.admit(message, sender)
+        self.admit(message, sender, Some(full))
     }
 
     fn check_binding(&self, session_id: Option<&Value>) -> Result<(), SessionError> {
@@ -815,7 +819,14 @@ impl Session {
 
     /// Admits a message whose signature `sender`'s key has verified: every remaining check
     /// first, then the update, which cannot fail.
-    fn admit(&mut self, message: Message, sender: usize) -> Result<SessionState, SessionError> {
+    /// Admits a message whose signature has been checked. `canonical` is its full canonical
+    /// form when the caller has already computed it.
+    fn admit(
+        &mut self,
+        message: Message,
+        sender: usize,
+        canonical: Option<Vec<u8>>,
+    ) -> Result<SessionState, SessionError> {
         if message.session_id() != self.session_id {
             return Err(SessionError::SessionMismatch {
                 found: message.session_id().to_owned(),
@@ -885,8 +896,11 @@ impl Session {
                 reason: "term values too far apart to measure a concession",
             },
         )?;
-        let canonical = wire::canonical_without(message.as_object(), &[])
-            .map_err(|e| SessionError::Malformed(e.into()))?;
+        let canonical = match canonical {
+            Some(bytes) => bytes,
+            None => wire::canonical_without(message.as_object(), &[])
+                .map_err(|e| SessionError::Malformed(e.into()))?,
+        };
         let new_terms = terms.is_some_and(|t| !t.is_empty());
 
         // Every check has passed: update. Nothing below can fail.
@@ -1198,6 +1212,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::SIGNATURE_EXCLUDED;
     use sanctuary_core::identity::{Identity, SecretSeed};
     use sanctuary_core::time::ManualClock;
     use serde_json::json;

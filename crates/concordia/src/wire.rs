@@ -111,6 +111,50 @@ pub fn canonical_without(
     Ok(out)
 }
 
+/// The canonical bytes of `object` both with and without its top-level `member`, from one
+/// pass: `(without, with)`. A message's signature covers the first and its chain hash the
+/// second; computing them together halves the canonicalisation work per message.
+pub fn canonical_with_and_without(
+    object: &Map<String, Value>,
+    member: &str,
+) -> Result<(Vec<u8>, Vec<u8>), WireError> {
+    let mut members: Vec<(&String, &Value)> = object.iter().collect();
+    members.sort_by(|a, b| jcs::utf16_cmp(a.0, b.0));
+    let mut full = Vec::with_capacity(512);
+    full.push(b'{');
+    // The byte range of `member`'s entry, with the comma that separates it from a neighbour.
+    let mut cut: Option<(usize, usize)> = None;
+    let last = members.len().saturating_sub(1);
+    for (i, (name, value)) in members.into_iter().enumerate() {
+        let start = full.len();
+        if i > 0 {
+            full.push(b',');
+        }
+        jcs::append_to(&Value::String(name.clone()), &mut full)?;
+        full.push(b':');
+        jcs::append_to(value, &mut full)?;
+        if name == member {
+            // The first entry takes the comma after it (if any); others the comma before.
+            cut = Some(if i == 0 && i < last {
+                (start, full.len() + 1)
+            } else {
+                (start, full.len())
+            });
+        }
+    }
+    full.push(b'}');
+    let without = match cut {
+        Some((a, b)) => {
+            let mut out = Vec::with_capacity(full.len());
+            out.extend_from_slice(full.get(..a).unwrap_or_default());
+            out.extend_from_slice(full.get(b..).unwrap_or_default());
+            out
+        }
+        None => full.clone(),
+    };
+    Ok((without, full))
+}
+
 /// `sha256:` and the lowercase hex SHA-256 of `bytes`.
 #[must_use]
 pub fn sha256_ref(bytes: &[u8]) -> String {
@@ -248,6 +292,27 @@ mod tests {
             canonical_without(object, &["signature"]).unwrap(),
             "{\"a\":{\"signature\":2,\"z\":[0.000001]},\"b\":1,\"\u{e9}\":true}".as_bytes()
         );
+    }
+
+    #[test]
+    fn with_and_without_in_one_pass() {
+        for value in [
+            json!({"signature": "s", "a": 1, "z": [1.0]}),
+            json!({"a": 1, "signature": "s", "z": {"signature": 2}}),
+            json!({"a": 1, "b": 2, "signature": "s"}),
+            json!({"signature": "s"}),
+            json!({"a": 1}),
+            json!({}),
+        ] {
+            let object = value.as_object().unwrap();
+            let (without, with) = canonical_with_and_without(object, "signature").unwrap();
+            assert_eq!(
+                without,
+                canonical_without(object, &["signature"]).unwrap(),
+                "{value}"
+            );
+            assert_eq!(with, canonical(&value).unwrap(), "{value}");
+        }
     }
 
     #[test]
