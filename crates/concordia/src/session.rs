@@ -87,6 +87,9 @@
 //!   the session is active again).
 //! - There is no `on_terminal` callback: [`Session::apply`] returns the new state.
 
+use crate::attestation::{
+    self, AttestationError, ConcludedParty, ConcludedSession, GenerateOptions,
+};
 use crate::behavior::{self, BehaviorRecord};
 use crate::message::{MAX_ID_LEN, Message, MessageBuilder, MessageError};
 use crate::types::{MessageType, PartyRole, SessionState, TimingConfig};
@@ -1206,6 +1209,37 @@ impl Session {
             concluded_at: self.concluded_at,
             duration_seconds: self.duration_seconds(),
         }
+    }
+
+    /// The session as [`attestation::generate`] reads it: parties in join order with their
+    /// behaviour records, the transcript, the terms count, rounds and duration.
+    #[must_use]
+    pub fn concluded(&self) -> ConcludedSession<'_> {
+        ConcludedSession {
+            session_id: self.session_id.clone(),
+            state: self.state,
+            parties: self
+                .parties
+                .iter()
+                .map(|p| ConcludedParty::new(p.agent_id.clone(), p.role, p.behavior.clone()))
+                .collect(),
+            transcript: &self.transcript,
+            terms_count: self.terms().map_or(0, Map::len),
+            round_count: self.round_count,
+            duration_seconds: self.duration_seconds(),
+        }
+    }
+
+    /// Generates this session's attestation (a receipt), signed by the parties in `signers`
+    /// (usually just this agent: the counterparty adds its signature with
+    /// [`attestation::sign_as_party`] and countersigns). Refused unless the session is agreed,
+    /// rejected or expired.
+    pub fn attest(
+        &self,
+        signers: &[(&str, &dyn Signer)],
+        options: &GenerateOptions,
+    ) -> Result<Value, AttestationError> {
+        attestation::generate(&self.concluded(), signers, options)
     }
 }
 
