@@ -9,6 +9,11 @@
 //!   counters, accept); the sender signs each message once and admits it to its replica, the
 //!   receiver parses the JSON text and applies it (verifying the signature).
 //!
+//! - `competence/create/1000_reveal_10` and `competence/verify/1000_reveal_10`: a competence
+//!   proof over 1,000 attestations revealing 10 (Merkle tree, claims, signature), and its
+//!   verification by a third party (parse, structure, Merkle inclusion of each reveal, every
+//!   revealed attestation verified in full, signature).
+//!
 //! After criterion, the same negotiation is timed by the Python package (when a Python with
 //! `concordia-protocol` is found: `CONCORDIA_PYTHON`, else `python3`) and the ratio printed.
 
@@ -16,17 +21,25 @@
     clippy::expect_used,
     reason = "a bench with a broken fixture should stop loudly"
 )]
-#![expect(clippy::print_stdout, reason = "the bench reports the Python comparison")]
+#![expect(
+    clippy::print_stdout,
+    reason = "the bench reports the Python comparison"
+)]
 
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
+use concordia::attestation::{self, GenerateOptions, VerifyOptions};
+use concordia::bundle::AttestationCheckError;
+use concordia::competence::{CompetenceProof, verify_competence_proof};
 use concordia::message::Message;
 use concordia::session::Session;
 use concordia::types::{MessageType, PartyRole, SessionState, TimingConfig};
 use criterion::{BatchSize, Criterion, criterion_group};
-use sanctuary::core::identity::{Identity, SecretSeed};
+use sanctuary::core::identity::{Identity, PublicKey, SecretSeed};
 use sanctuary::core::time::SystemClock;
 use serde_json::{Value, json};
 
@@ -64,7 +77,11 @@ fn open_body() -> Value {
 /// The offer of round `round` by the buyer (`buyer == true`) or the seller.
 fn offer_body(round: u32, buyer: bool) -> Value {
     let r = f64::from(round);
-    let price = if buyer { 80.0 + 1.5 * r } else { 120.0 - 1.5 * r };
+    let price = if buyer {
+        80.0 + 1.5 * r
+    } else {
+        120.0 - 1.5 * r
+    };
     json!({
         "offer_id": format!("off_{}{round:02}", if buyer { "b" } else { "s" }),
         "terms": {
@@ -157,7 +174,9 @@ fn bench_messages(c: &mut Criterion) {
         .expect("preimage");
     let signature = buyer.sign_bytes(&preimage);
     let mut group = c.benchmark_group("concordia/ed25519");
-    group.bench_function("sign", |b| b.iter(|| black_box(buyer.sign_bytes(black_box(&preimage)))));
+    group.bench_function("sign", |b| {
+        b.iter(|| black_box(buyer.sign_bytes(black_box(&preimage))))
+    });
     group.bench_function("verify_strict", |b| {
         b.iter(|| {
             buyer
@@ -194,10 +213,101 @@ fn bench_messages(c: &mut Criterion) {
     group.finish();
 }
 
+/// `n` concluded, both-party-signed attestations between the two agents (short sessions).
+fn attestations(buyer: &Identity, seller: &Identity, n: usize) -> Vec<Value> {
+    let steps = script();
+    let short = [
+        steps.first().expect("open").clone(),
+        steps.get(1).expect("accept_session").clone(),
+        steps.get(2).expect("offer").clone(),
+        (MessageType::Accept, false, json!({"offer_id": "off_b01"})),
+    ];
+    (0..n)
+        .map(|i| {
+            let mut at_buyer = Session::builder(format!("ses_{i:05}"))
+                .clock(Arc::new(SystemClock))
+                .build();
+            let mut at_seller = Session::builder(format!("ses_{i:05}"))
+                .clock(Arc::new(SystemClock))
+                .build();
+            for s in [&mut at_buyer, &mut at_seller] {
+                s.add_party(BUYER, PartyRole::Initiator, *buyer.public())
+                    .expect("buyer");
+                s.add_party(SELLER, PartyRole::Responder, *seller.public())
+                    .expect("seller");
+            }
+            for (kind, from_buyer, body) in &short {
+                let (sender, receiver, key, from) = if *from_buyer {
+                    (&mut at_buyer, &mut at_seller, buyer, BUYER)
+                } else {
+                    (&mut at_seller, &mut at_buyer, seller, SELLER)
+                };
+                let builder = sender.builder_for(*kind, from).body(body.clone());
+                let text = sender.send(builder, key).expect("send").to_json();
+                receiver.apply_json(&text).expect("receive");
+            }
+            let mut receipt = at_seller
+                .attest(&[(SELLER, seller)], &GenerateOptions::default())
+                .expect("attest");
+            attestation::sign_as_party(&mut receipt, BUYER, buyer).expect("countersign");
+            receipt
+        })
+        .collect()
+}
+
+fn bench_competence(c: &mut Criterion) {
+    let buyer = identity(1);
+    let seller = identity(2);
+    let receipts = attestations(&buyer, &seller, 1000);
+    let ids: Vec<String> = receipts
+        .iter()
+        .step_by(100)
+        .filter_map(|r| {
+            r.get("attestation_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    let reveal: Vec<&str> = ids.iter().map(String::as_str).collect();
+    assert_eq!(reveal.len(), 10);
+    let clock = SystemClock;
+    let keys: BTreeMap<String, PublicKey> = [
+        (BUYER.to_owned(), *buyer.public()),
+        (SELLER.to_owned(), *seller.public()),
+    ]
+    .into();
+    let resolve = |agent: &str| keys.get(agent).copied();
+    let check = |a: &Value| {
+        attestation::verify(a, &VerifyOptions::new(&keys, &clock))
+            .map(|_| ())
+            .map_err(AttestationCheckError::new)
+    };
+    let proof =
+        CompetenceProof::create(SELLER, &receipts, &reveal, &seller, &clock).expect("proof");
+    let text = proof.to_value().to_string();
+
+    let mut group = c.benchmark_group("concordia/competence");
+    group.bench_function("create/1000_reveal_10", |b| {
+        b.iter(|| {
+            black_box(
+                CompetenceProof::create(SELLER, &receipts, &reveal, &seller, &clock)
+                    .expect("proof"),
+            )
+        });
+    });
+    group.bench_function("verify/1000_reveal_10", |b| {
+        b.iter(|| {
+            let received = CompetenceProof::parse(black_box(&text)).expect("parse");
+            black_box(verify_competence_proof(&received, &resolve, &check).expect("verifies"))
+        });
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(4));
-    targets = bench_messages
+    targets = bench_messages, bench_competence
 }
 
 /// Times the negotiation in process (median of `n` runs, in milliseconds).
@@ -224,7 +334,10 @@ fn rust_negotiation_ms(n: usize) -> f64 {
 /// Runs the Python script and reads its median, if a Python with the package is available.
 fn python_negotiation_ms() -> Option<(f64, String)> {
     let python = std::env::var("CONCORDIA_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/python/concordia_negotiation.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/python/concordia_negotiation.py"
+    );
     let out = std::process::Command::new(&python)
         .args([script, "--iterations", "200"])
         .output()
