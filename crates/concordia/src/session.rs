@@ -1221,7 +1221,7 @@ impl Session {
             parties: self
                 .parties
                 .iter()
-                .map(|p| ConcludedParty::new(p.agent_id.clone(), p.role, p.behavior.clone()))
+                .map(|p| ConcludedParty::new(p.agent_id.clone(), p.role, p.behavior))
                 .collect(),
             transcript: &self.transcript,
             terms_count: self.terms().map_or(0, Map::len),

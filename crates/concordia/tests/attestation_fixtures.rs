@@ -3,6 +3,12 @@
 //! version 0.5.0), known answers produced by running `concordia-protocol` 0.10.0 from PyPI
 //! (version 0.3.0, with the clock and `uuid4` pinned), round trips, and tampering.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "fixture helpers outside #[test] functions: a broken fixture must stop the test loudly"
+)]
+
 use concordia::attestation::{
     self, AttestationError, AttestationVersion, ConcludedParty, ConcludedSession, FreshnessError,
     FreshnessPolicy, GenerateOptions, OutcomeBinding, PrivacyScan, SetBinding, SetBindingError,
@@ -108,9 +114,7 @@ fn fixture_session<'a>(
         .unwrap()
         .iter()
         .zip(behaviors)
-        .map(|(p, b)| {
-            ConcludedParty::new(p["agent_id"].as_str().unwrap(), role(&p["role"]), b.clone())
-        })
+        .map(|(p, b)| ConcludedParty::new(p["agent_id"].as_str().unwrap(), role(&p["role"]), *b))
         .collect();
     let created = case["created_at_ms"].as_i64().unwrap();
     let concluded = case["concluded_at_ms"].as_i64().unwrap();

@@ -20,7 +20,7 @@ fn suite_dir() -> PathBuf {
 }
 
 /// The profiles that must pass every one of their vectors: all 22.
-const ASSERTED_PROFILES: &[&str] = &concordia::conformance::PROFILES;
+const ASSERTED_PROFILES: &[&str] = &PROFILES;
 
 /// Per-profile counts.
 #[derive(Default)]
