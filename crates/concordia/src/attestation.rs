@@ -1664,14 +1664,18 @@ pub fn verify_party_signatures(
 /// depth (SPEC §9.6.5a).
 pub fn countersign_preimage(attestation: &Value) -> Result<Vec<u8>, AttestationError> {
     let map = attestation.as_object().ok_or(AttestationError::NotObject)?;
-    let snapshot: Map<String, Value> = map
+    Ok(countersign_preimage_of(map)?)
+}
+
+/// [`countersign_preimage`] of an attestation object: JCS of the object without
+/// `countersignatures`, with every `signature` member removed at every depth.
+pub fn countersign_preimage_of(attestation: &Map<String, Value>) -> Result<Vec<u8>, WireError> {
+    let snapshot: Map<String, Value> = attestation
         .iter()
         .filter(|(k, _)| k.as_str() != "countersignatures")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    Ok(wire::canonical(&wire::strip_signatures_recursive(
-        &Value::Object(snapshot),
-    ))?)
+    wire::canonical(&wire::strip_signatures_recursive(&Value::Object(snapshot)))
 }
 
 /// A countersignature over [`countersign_preimage`], padded base64url.

@@ -995,17 +995,6 @@ pub enum OutcomeBinding {
     Legacy,
 }
 
-/// The bytes a party countersigns: the attestation without `countersignatures`, with every
-/// `signature` member removed at every depth, in canonical form (SPEC §9.6.5a).
-pub fn countersign_preimage(attestation: &Map<String, Value>) -> Result<Vec<u8>, WireError> {
-    let snapshot: Map<String, Value> = attestation
-        .iter()
-        .filter(|(name, _)| name.as_str() != "countersignatures")
-        .map(|(name, v)| (name.clone(), v.clone()))
-        .collect();
-    wire::canonical(&wire::strip_signatures_recursive(&Value::Object(snapshot)))
-}
-
 /// Decides the outcome binding of one attestation (the reference's
 /// `evaluate_outcome_binding`): below 0.2.0 it is [`OutcomeBinding::Legacy`]; from 0.2.0 every
 /// party listed with an agent id must have a countersignature that verifies under its resolved
@@ -1043,7 +1032,7 @@ pub fn evaluate_outcome_binding(
         return Err(BindingError::NoParties);
     }
     let object = attestation.as_object().ok_or(BindingError::Snapshot)?;
-    let preimage = countersign_preimage(object).map_err(|_| BindingError::Snapshot)?;
+    let preimage = crate::attestation::countersign_preimage_of(object).map_err(|_| BindingError::Snapshot)?;
     for pid in party_ids {
         let signature = countersignatures
             .get(pid)
@@ -1522,7 +1511,7 @@ pub(crate) mod tests {
     pub(crate) fn countersign(att: &mut Value) {
         let map = att.as_object_mut().unwrap();
         map.remove("countersignatures");
-        let preimage = countersign_preimage(map).unwrap();
+        let preimage = crate::attestation::countersign_preimage_of(map).unwrap();
         let ids: Vec<String> = map["parties"]
             .as_array()
             .unwrap()
@@ -1844,7 +1833,7 @@ pub(crate) mod tests {
         let mut value = bundle.to_value();
         value["attestations"][1]["outcome"]["status"] = json!("agreed");
         let att = value["attestations"][1].as_object().unwrap().clone();
-        let preimage = countersign_preimage(&att).unwrap();
+        let preimage = crate::attestation::countersign_preimage_of(&att).unwrap();
         let own = wire::encode_signature(&identity("alice").sign_bytes(&preimage));
         value["attestations"][1]["countersignatures"] = json!({ did("alice"): own });
         let atts = value["attestations"].as_array().unwrap().clone();

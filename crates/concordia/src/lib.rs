@@ -22,6 +22,37 @@
 //!
 //! The crate depends on `sanctuary-core` only (for JCS, digests and Ed25519) and can be used
 //! without the rest of Sanctuary.
+//!
+//! # Compatibility
+//!
+//! What goes on the wire is what the Python package writes: the same members, the same
+//! canonical bytes, the same signatures (padded base64url; both paddings are read) and the same
+//! hashes. Live interop tests run every scenario both ways against `concordia-protocol` 0.10.0,
+//! and the [`conformance`] runner passes all 1,546 vectors of the public suite
+//! (`[SUMMARY] positive=53 mutation=1488 canary=5 ok=1546 fail=0`).
+//!
+//! # Deviations from the Python reference
+//!
+//! Every deviation makes us refuse something the reference accepts; none changes what an honest
+//! reference peer sends or receives. Each module lists its own under this heading; in short:
+//!
+//! - [`message`]: an envelope must carry `concordia` = `0.1.0`, `session_id`, a `sha256:`
+//!   `prev_hash`, an RFC 3339 `timestamp` and a signature; JSON with duplicate members, NaN or
+//!   integers beyond 2^53 that would lose precision is refused.
+//! - [`session`]: only registered parties may send; `session_id` and `prev_hash` are required
+//!   (the reference skips the checks when they are absent); the first message must be the
+//!   only `open`; a party cannot accept its own offer or session; `session_ttl`, `offer_ttl`,
+//!   `valid_until`, a message's `ttl` and a 300 s future skew are enforced through the core
+//!   `Clock`; a refused message never half-updates the replica (the reference can append a
+//!   message and then fail on a malformed body).
+//! - [`body`], [`offer`]: typed bodies are checked strictly when read, with size limits.
+//! - [`attestation`]: verification also checks countersignatures (the reference's
+//!   `verify_attestation` does not, so a tampered outcome passes there), freshness, raw terms
+//!   everywhere and reasoning copied from the transcript; generation refuses output its own
+//!   schema would reject.
+//! - [`bundle`], [`competence`]: all summary fields are recomputed and compared; Merkle proofs
+//!   must have the tree's exact depth and an index below the count; ids are content-derived.
+//! - [`degradation`]: logs and tables are bounded.
 
 #![forbid(unsafe_code)]
 

@@ -22,7 +22,7 @@
 //! - Public keys that do not decode to a valid Ed25519 point are rejected before verification
 //!   (PyNaCl rejects them at verification instead: same outcome).
 
-use crate::conformance::common::{jcs_bytes, jcs_without, object, py_eq, verify_ed25519};
+use crate::conformance::common::{jcs_without, object, py_eq, verify_ed25519};
 use crate::conformance::{Context, Reject, require_schema};
 use crate::schema::SchemaName;
 use crate::wire::{self, GENESIS_HASH};
@@ -156,10 +156,8 @@ fn receipt_binding(
 
     // The countersigned preimage: the receipt without its countersignatures, with every
     // `signature` member removed at every depth.
-    let mut unsigned = fields.clone();
-    unsigned.remove("countersignatures");
-    let countersign_preimage =
-        jcs_bytes(&wire::strip_signatures_recursive(&Value::Object(unsigned)))?;
+    let countersign_preimage = crate::attestation::countersign_preimage_of(fields)
+        .map_err(|_| Reject::new("JCS canonicalization failed"))?;
 
     for party in parties {
         let party_fields = object(party, "receipt party")?;
