@@ -1032,7 +1032,8 @@ pub fn evaluate_outcome_binding(
         return Err(BindingError::NoParties);
     }
     let object = attestation.as_object().ok_or(BindingError::Snapshot)?;
-    let preimage = crate::attestation::countersign_preimage_of(object).map_err(|_| BindingError::Snapshot)?;
+    let preimage =
+        crate::attestation::countersign_preimage_of(object).map_err(|_| BindingError::Snapshot)?;
     for pid in party_ids {
         let signature = countersignatures
             .get(pid)
