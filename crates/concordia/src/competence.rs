@@ -1579,7 +1579,6 @@ mod tests {
             .collect();
         let reveal: Vec<String> = (0..10).map(|i| format!("att_{:05}", i * 97)).collect();
         let reveal: Vec<&str> = reveal.iter().map(String::as_str).collect();
-        let started = std::time::Instant::now();
         let proof = CompetenceProof::create(
             &did("alice"),
             &atts,
@@ -1592,8 +1591,6 @@ mod tests {
         assert_eq!(report.revealed, 10);
         assert_eq!(report.committed, 1000);
         assert!(proof.merkle_proofs().iter().all(|p| p.siblings.len() == 10));
-        // Generous even for an unoptimised build on a busy machine; quadratic work would not be.
-        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 
     proptest! {
