@@ -29,6 +29,9 @@ impl Purpose {
     pub const SHR_REPORT: Purpose = Purpose("shr-report");
     /// A message of the agent-to-agent handshake (L4).
     pub const SHR_HANDSHAKE: Purpose = Purpose("shr-handshake");
+    /// A verification attestation: one agent's signed statement that it verified a peer's
+    /// report and liveness in a handshake (L4).
+    pub const SHR_ATTESTATION: Purpose = Purpose("shr-attestation");
     /// A signed Merkle root of the encrypted store, with its epoch (L1).
     pub const STORE_ROOT: Purpose = Purpose("store-root");
     /// A checkpoint of the encrypted audit log (L1).
@@ -52,6 +55,7 @@ impl Purpose {
     pub const ALL: &'static [Purpose] = &[
         Purpose::SHR_REPORT,
         Purpose::SHR_HANDSHAKE,
+        Purpose::SHR_ATTESTATION,
         Purpose::STORE_ROOT,
         Purpose::AUDIT_CHECKPOINT,
         Purpose::AUDIT_HEAD,

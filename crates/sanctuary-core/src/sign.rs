@@ -54,9 +54,14 @@ pub enum VerifyError {
 
 /// The exact bytes that are signed for `purpose` and `body`.
 pub fn preimage<T: Serialize + ?Sized>(purpose: Purpose, body: &T) -> Result<Vec<u8>, JcsError> {
-    let value = jcs::to_json_value(body)?;
+    preimage_of_value(purpose, &jcs::to_json_value(body)?)
+}
+
+/// The exact bytes that are signed for `purpose` and an already parsed JSON `body`, without
+/// the copy [`preimage`] makes through serde (for verifiers that hold the received value).
+pub fn preimage_of_value(purpose: Purpose, body: &serde_json::Value) -> Result<Vec<u8>, JcsError> {
     let mut bytes = purpose.domain_prefix();
-    jcs::append_to(&value, &mut bytes)?;
+    jcs::append_to(body, &mut bytes)?;
     Ok(bytes)
 }
 
