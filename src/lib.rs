@@ -10,9 +10,10 @@
 //! | `gate` (default) | `sanctuary_gate` | L2: context gating, model provenance, runtime evidence |
 //! | `zk` (default) | `sanctuary_zk` | L3: commitments and zero-knowledge proofs |
 //! | `policy` (default) | `sanctuary_policy` | the principal's approval gate, anomaly checks and caps |
+//! | `shr` (default) | `sanctuary_shr` | L4: signed health reports, handshake, verification attestations |
 //! | `concordia` (default) | `concordia` | negotiation: signed sessions, receipts, competence proofs |
 //!
-//! Later layers (`shr`, `agent`) join this table as their crates land.
+//! The reference agent (`sanctuary-agent`) joins this table when its crate lands.
 //!
 //! ```
 //! use sanctuary::core::identity::Identity;
@@ -42,6 +43,11 @@ pub use sanctuary_zk as zk;
 /// (feature `policy`).
 #[cfg(feature = "policy")]
 pub use sanctuary_policy as policy;
+
+/// L4: the signed Sovereignty Health Report, the agent-to-agent handshake and verification
+/// attestations (feature `shr`).
+#[cfg(feature = "shr")]
+pub use sanctuary_shr as shr;
 
 /// Concordia negotiation: signed, hash-chained sessions wire-compatible with the Python
 /// reference, receipts and countersignatures, Merkle competence proofs (feature `concordia`).

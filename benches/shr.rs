@@ -1,0 +1,2 @@
+//! Placeholder, replaced by the SHR benches.
+fn main() {}

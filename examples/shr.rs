@@ -1,0 +1,2 @@
+//! Placeholder, replaced by the SHR example.
+fn main() {}
