@@ -9,4 +9,5 @@
 mod attestation;
 mod common;
 mod handshake;
+mod props;
 mod report;
