@@ -22,6 +22,18 @@
 //! messages into another with a different peer, report or nonce breaks the signature. The
 //! reference implementation signed the peer's raw nonce, which a relay could forward.
 //!
+//! Spelled out for other implementations: `instance_id` is the 32-character lowercase hex id,
+//! `key` and `nonce` are unpadded base64url (32 bytes each), `report` is
+//! [`SignedReport::digest`] — `sha256:` and the hex SHA-256 of the JCS of the whole report
+//! envelope with its key and signature in unpadded base64url, whatever spelling arrived — and
+//! `context` is JSON `null` when no context was set. The preimage is
+//! `b"sanctuary/shr-handshake/v1\n"` followed by the JCS of that object. Without its `step`
+//! member the same object gives the transcript digest (`sha256:` + SHA-256 of its JCS) and the
+//! channel binding (SHA-256 of `b"sanctuary/shr-channel-binding/v1\n"` + its JCS). The messages'
+//! `issued_at` members are not signed: they only let the receiver refuse stale or future-dated
+//! messages early; freshness rests on the nonces. `crates/sanctuary-shr/tests/vectors/` holds
+//! recorded handshakes with their digests.
+//!
 //! A relay that only forwards bytes between two honest agents still gets them to agree with
 //! each other (that is what forwarding is); to tie the handshake to a transport, give both sides
 //! the same `context` (for example a TLS exporter value), or compare the
