@@ -53,8 +53,10 @@ fn alice_posture() -> ReportBuilder {
                 .with_capability("isolation", json!("tee")),
         )
         .layer(
-            LayerReport::new(Layer::L3, LayerStatus::Active)
-                .with_capability("proof_systems", json!(["pedersen", "bulletproofs"])),
+            LayerReport::new(Layer::L3, LayerStatus::Active).with_capability(
+                "proof_systems",
+                json!(["pedersen-opening", "range-bit-decomposition"]),
+            ),
         )
         .contributor(&ShrHealth::with_track_record(12))
 }

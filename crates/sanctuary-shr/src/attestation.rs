@@ -230,10 +230,7 @@ impl VerificationAttestation {
     /// The attestation as canonical JSON text.
     #[must_use]
     pub fn to_json(&self) -> String {
-        sanctuary_core::jcs::to_vec(&self.envelope.to_value())
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .unwrap_or_default()
+        self.envelope.canonical_text()
     }
 
     /// The attestation as a JSON value.

@@ -65,13 +65,17 @@ impl ParseError {
 /// A signed envelope: the body as received, the claimed signer, the scheme and the signature.
 #[derive(Clone)]
 pub(crate) struct Envelope {
-    /// The body, always a JSON object.
+    /// The body, always a JSON object, with every number in its canonical spelling (so `0.0`
+    /// and `0`, which sign alike, also read alike).
     pub(crate) body: Value,
+    /// The JCS of the body: computed once, used for the signature and the digest.
+    body_jcs: Vec<u8>,
     pub(crate) signed_by: PublicKey,
     /// The scheme as written (checked by the verifiers, so an unknown one is a reported error).
     pub(crate) scheme: String,
     pub(crate) signature: Signature,
-    digest: OnceLock<Digest>,
+    /// The JCS of the whole envelope in canonical spelling, made on first use.
+    canonical: OnceLock<Vec<u8>>,
 }
 
 impl Envelope {
@@ -81,15 +85,19 @@ impl Envelope {
         purpose: Purpose,
         body: Map<String, Value>,
     ) -> Result<Envelope, SignEnvelopeError> {
-        let body = Value::Object(body);
-        let preimage = sign::preimage_of_value(purpose, &body)?;
+        let mut body = Value::Object(body);
+        let body_jcs = jcs::to_vec(&body)?;
+        normalise_numbers(&mut body);
+        let mut preimage = purpose.domain_prefix();
+        preimage.extend_from_slice(&body_jcs);
         let signature = signer.sign(&preimage)?;
         Ok(Envelope {
             body,
+            body_jcs,
             signed_by: signer.public_key(),
             scheme: SIGNATURE_SCHEME.to_owned(),
             signature,
-            digest: OnceLock::new(),
+            canonical: OnceLock::new(),
         })
     }
 
@@ -117,12 +125,16 @@ impl Envelope {
         }) {
             return Err(ParseError::UnsignedMember(extra.clone()));
         }
-        let body = map
+        let mut body = map
             .remove("body")
             .ok_or_else(|| ParseError::field("body", "missing"))?;
         if !body.is_object() {
             return Err(ParseError::field("body", "expected an object"));
         }
+        // A body without a canonical form (an integer a double cannot hold) can never have
+        // been signed: refuse it here, not as a bad signature later.
+        let body_jcs = jcs::to_vec(&body)?;
+        normalise_numbers(&mut body);
         let text = |map: &mut Map<String, Value>, name: &str| match map.remove(name) {
             Some(Value::String(s)) => Ok(s),
             Some(_) => Err(ParseError::field(name, "expected a string")),
@@ -135,10 +147,11 @@ impl Envelope {
             .map_err(|e| ParseError::field("signature", e))?;
         Ok(Envelope {
             body,
+            body_jcs,
             signed_by,
             scheme,
             signature,
-            digest: OnceLock::new(),
+            canonical: OnceLock::new(),
         })
     }
 
@@ -158,8 +171,9 @@ impl Envelope {
 
     /// Checks the signature for `purpose` (strict Ed25519).
     pub(crate) fn signature_ok(&self, purpose: Purpose) -> bool {
-        sign::preimage_of_value(purpose, &self.body)
-            .is_ok_and(|preimage| self.signed_by.verify(&preimage, &self.signature).is_ok())
+        let mut preimage = purpose.domain_prefix();
+        preimage.extend_from_slice(&self.body_jcs);
+        self.signed_by.verify(&preimage, &self.signature).is_ok()
     }
 
     /// The envelope as JSON, in the canonical spellings (unpadded base64url).
@@ -177,33 +191,60 @@ impl Envelope {
             .to_base64url(sanctuary_core::encoding::Padding::Unpadded)
     }
 
-    /// SHA-256 of the JCS of the envelope in canonical spelling: what handshakes and
-    /// attestations bind. Two spellings of one signed document (padded or unpadded base64url)
-    /// have one digest.
-    pub(crate) fn digest(&self) -> Digest {
-        *self.digest.get_or_init(|| {
-            let mut bytes = Vec::with_capacity(2048);
-            // JCS of {"body":…,"signature":…,"signature_scheme":…,"signed_by":…}, written
-            // directly: the member names are ASCII and already in JCS order, and the three
-            // strings need no escaping (base64url and a scheme name checked on use).
+    /// The JCS of the envelope in canonical spelling (unpadded base64url):
+    /// `{"body":…,"signature":…,"signature_scheme":…,"signed_by":…}`.
+    pub(crate) fn canonical_bytes(&self) -> &[u8] {
+        self.canonical.get_or_init(|| {
+            let signature = self.signature_text();
+            let key = self.signed_by.to_base64url();
+            let mut bytes = Vec::with_capacity(self.body_jcs.len() + 256);
+            // The member names are ASCII and already in JCS order; base64url needs no escaping.
             bytes.extend_from_slice(b"{\"body\":");
-            let body_ok = jcs::append_to(&self.body, &mut bytes).is_ok();
-            let scheme = Value::String(self.scheme.clone());
+            bytes.extend_from_slice(&self.body_jcs);
             bytes.extend_from_slice(b",\"signature\":\"");
-            bytes.extend_from_slice(self.signature_text().as_bytes());
+            bytes.extend_from_slice(signature.as_bytes());
             bytes.extend_from_slice(b"\",\"signature_scheme\":");
-            let scheme_ok = jcs::append_to(&scheme, &mut bytes).is_ok();
+            bytes.extend_from_slice(&json_string(&self.scheme));
             bytes.extend_from_slice(b",\"signed_by\":\"");
-            bytes.extend_from_slice(self.signed_by.to_base64url().as_bytes());
+            bytes.extend_from_slice(key.as_bytes());
             bytes.extend_from_slice(b"\"}");
-            if body_ok && scheme_ok {
-                Digest::sha256(&bytes)
-            } else {
-                // A body without a canonical form never verifies; give it a digest no
-                // canonical document has (the hash of nothing signed).
-                Digest::sha256_parts(&[b"sanctuary/shr/unhashable\n", &bytes])
-            }
+            bytes
         })
+    }
+
+    /// The canonical envelope as text.
+    pub(crate) fn canonical_text(&self) -> String {
+        String::from_utf8_lossy(self.canonical_bytes()).into_owned()
+    }
+
+    /// SHA-256 of [`Envelope::canonical_bytes`]: what handshakes and attestations bind. Two
+    /// spellings of one signed document (padded or unpadded base64url, `0.0` or `0`) have one
+    /// digest.
+    pub(crate) fn digest(&self) -> Digest {
+        Digest::sha256(self.canonical_bytes())
+    }
+}
+
+/// The JCS of a string.
+fn json_string(text: &str) -> Vec<u8> {
+    // A string always has a canonical form.
+    jcs::to_vec(&Value::String(text.to_owned())).unwrap_or_default()
+}
+
+/// Rewrites every number in its canonical spelling, so the typed view depends only on what
+/// the signature covers. Only called on values that have a canonical form.
+fn normalise_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            if let Ok(text) = jcs::to_vec(&Value::Number(n.clone()))
+                && let Ok(canonical) = serde_json::from_slice::<serde_json::Number>(&text)
+            {
+                *n = canonical;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(normalise_numbers),
+        Value::Object(map) => map.values_mut().for_each(normalise_numbers),
+        _ => {}
     }
 }
 
@@ -242,6 +283,7 @@ mod tests {
     fn digest_is_the_hash_of_the_canonical_envelope() {
         let env = signed();
         let canonical = jcs::to_vec(&env.to_value()).unwrap();
+        assert_eq!(env.canonical_bytes(), &canonical[..]);
         assert_eq!(env.digest(), Digest::sha256(&canonical));
         // Another spelling (padded signature) parses to the same digest.
         let mut v = env.to_value();
@@ -285,5 +327,22 @@ mod tests {
             Envelope::from_text(r#"{"body":{},"body":{}}"#),
             Err(ParseError::Json(_))
         ));
+        // No canonical form: refused when parsed, not later as a bad signature.
+        let mut v = env.to_value();
+        v["body"]["n"] = serde_json::from_str("11111111111111111111").unwrap();
+        assert!(matches!(Envelope::from_value(v), Err(ParseError::Json(_))));
+    }
+
+    #[test]
+    fn number_spellings_that_sign_alike_read_alike() {
+        let env = signed();
+        let text = String::from_utf8(env.canonical_bytes().to_vec()).unwrap();
+        let respelled = text.replace("\"a\":1", "\"a\":1.0e0");
+        assert_ne!(respelled, text);
+        let again = Envelope::from_text(&respelled).unwrap();
+        assert!(again.signature_ok(Purpose::SHR_REPORT));
+        assert_eq!(again.body, env.body);
+        assert_eq!(again.body["a"].as_u64(), Some(1));
+        assert_eq!(again.digest(), env.digest());
     }
 }

@@ -269,8 +269,9 @@ pub enum HandshakeMessage {
 }
 
 impl HandshakeMessage {
-    /// Parses any handshake message from JSON text (strict JSON, size-bounded, no unknown
-    /// members: nothing outside the signatures' reach is accepted).
+    /// Parses any handshake message from JSON text (strict JSON with one canonical form,
+    /// size-bounded, no unknown members). The `issued_at` members are not signed (see the
+    /// module documentation); everything else a receiver acts on is.
     pub fn from_json(text: &str) -> Result<HandshakeMessage, ParseError> {
         if text.len() > 2 * MAX_DOCUMENT_BYTES {
             return Err(ParseError::TooLarge {

@@ -453,12 +453,7 @@ impl SignedReport {
     /// The report as canonical JSON text (RFC 8785).
     #[must_use]
     pub fn to_json(&self) -> String {
-        // The body was canonicalised when signed or verified; a body without a canonical
-        // form cannot come from this crate's builder and never verifies.
-        sanctuary_core::jcs::to_vec(&self.envelope.to_value())
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
+        self.envelope.canonical_text()
     }
 
     /// The report as a JSON value.
