@@ -14,7 +14,6 @@ use sanctuary_core::digest::Digest;
 use sanctuary_core::identity::{PublicKey, Signature, Signer, SignerError};
 use sanctuary_core::jcs::{self, JcsError};
 use sanctuary_core::purpose::Purpose;
-use sanctuary_core::sign;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
