@@ -383,7 +383,19 @@ fn an_expired_peer_report_is_refused() {
         b.respond(&c, &mut rng(2)).unwrap_err(),
         HandshakeError::OwnReport("expired")
     );
-    drop((w, alice));
+    drop(w);
+    // A fresh Bob receives a fresh challenge carrying Alice's old, expired report (challenges
+    // are unsigned, so anyone can put any report in one): refused for the peer report.
+    let fresh_bob = Agent::new(2, full_posture(), &clock);
+    let b = fresh_bob.party(&clock);
+    let (_w, mut c) = a.initiate(&mut rng(3)).unwrap();
+    c.report = alice.report.clone();
+    assert_eq!(
+        b.respond(&c, &mut rng(4)).unwrap_err(),
+        HandshakeError::PeerReport(vec![ReportProblem::Expired {
+            expires_at: alice.report.body().expires_at
+        }])
+    );
 }
 
 #[test]
