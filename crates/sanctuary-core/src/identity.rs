@@ -28,9 +28,12 @@
 
 use crate::digest::Digest;
 use crate::encoding::{self, EncodingError, Padding};
+use curve25519_dalek::edwards::EdwardsPoint;
+use curve25519_dalek::scalar::Scalar;
 use ed25519_dalek::Signer as _;
 use rand_core::CryptoRngCore;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest as _, Sha512};
 use std::fmt;
 use std::str::FromStr;
 use zeroize::Zeroizing;
@@ -196,16 +199,32 @@ impl PublicKey {
     }
 
     /// Verifies an Ed25519 signature strictly (see the module docs).
+    ///
+    /// The checks are those of ed25519-dalek's `verify_strict` plus a canonical `R`, in an order
+    /// that spares one field exponentiation: `R` is never decompressed. The recomputed point
+    /// `[S]B − [k]A` is compressed (canonically) and compared with the canonical bytes of `R`;
+    /// equal bytes mean equal points, so `R` has small order exactly when the recomputed point
+    /// does, which three doublings decide. The key's own checks were made when it was built.
     pub fn verify(&self, message: &[u8], signature: &Signature) -> Result<(), SignatureError> {
-        let (r, _) = signature.0.split_at(32);
+        let (r, s) = signature.0.split_at(32);
         let r: &[u8; 32] = r.try_into().map_err(|_| SignatureError)?;
+        let s: [u8; 32] = s.try_into().map_err(|_| SignatureError)?;
         if !is_canonical_point_encoding(r) {
             return Err(SignatureError);
         }
-        let sig = ed25519_dalek::Signature::from_bytes(&signature.0);
-        self.0
-            .verify_strict(message, &sig)
-            .map_err(|_| SignatureError)
+        let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)).ok_or(SignatureError)?;
+        let k = Scalar::from_hash(
+            Sha512::new()
+                .chain_update(r)
+                .chain_update(self.as_bytes())
+                .chain_update(message),
+        );
+        let minus_a = -self.0.to_edwards();
+        let recomputed = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &minus_a, &s);
+        if recomputed.compress().as_bytes() != r || recomputed.is_small_order() {
+            return Err(SignatureError);
+        }
+        Ok(())
     }
 
     /// The underlying ed25519-dalek key, for interoperating with code that uses it directly.

@@ -472,3 +472,128 @@ fn rotation_event_json_rejects_unknown_fields() {
     v["extra"] = Value::from(1);
     assert!(serde_json::from_value::<RotationEvent>(v).is_err());
 }
+
+/// How a property-test case alters a good signature before verifying it.
+#[derive(Debug, Clone)]
+enum Alteration {
+    None,
+    FlipSignatureBit(usize),
+    FlipMessageBit(usize),
+    AddOrderToS,
+    /// `R` replaced by the canonical encoding of one of the eight small-order points.
+    SmallOrderR(usize),
+    /// `R` replaced by `y + p` for a small `y` (non-canonical; some decode in dalek).
+    NonCanonicalR(u8),
+    /// `R` with the sign bit flipped.
+    NegatedR,
+}
+
+fn alteration() -> impl proptest::strategy::Strategy<Value = Alteration> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(Alteration::None),
+        (0usize..512).prop_map(Alteration::FlipSignatureBit),
+        (0usize..64).prop_map(Alteration::FlipMessageBit),
+        Just(Alteration::AddOrderToS),
+        (0usize..8).prop_map(Alteration::SmallOrderR),
+        (0u8..19).prop_map(Alteration::NonCanonicalR),
+        Just(Alteration::NegatedR),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..proptest::prelude::ProptestConfig::default() })]
+
+    /// Differential check of the verifier against an independent composition: ed25519-dalek's
+    /// `verify_strict` plus "R re-encodes to the same bytes" (canonical R).
+    #[test]
+    fn verify_agrees_with_dalek_verify_strict_and_canonical_r(
+        seed_bytes in proptest::prelude::any::<[u8; 32]>(),
+        mut message in proptest::collection::vec(proptest::prelude::any::<u8>(), 8..64),
+        change in alteration(),
+    ) {
+        let id = Identity::from_seed(&SecretSeed::from_bytes(seed_bytes));
+        let mut sig = id.sign_bytes(&message).to_bytes();
+        match change {
+            Alteration::None => {}
+            Alteration::FlipSignatureBit(bit) => sig[bit / 8] ^= 1 << (bit % 8),
+            Alteration::FlipMessageBit(bit) => {
+                let at = (bit / 8) % message.len();
+                message[at] ^= 1 << (bit % 8);
+            }
+            Alteration::AddOrderToS => {
+                let s: [u8; 32] = sig[32..].try_into().unwrap();
+                sig[32..].copy_from_slice(&add_le(&s, &ELL));
+            }
+            Alteration::SmallOrderR(i) => {
+                let point = curve25519_dalek::constants::EIGHT_TORSION[i];
+                sig[..32].copy_from_slice(point.compress().as_bytes());
+            }
+            Alteration::NonCanonicalR(y) => {
+                let mut enc = [0xffu8; 32];
+                enc[0] = 0xed + y;
+                enc[31] = 0x7f;
+                sig[..32].copy_from_slice(&enc);
+            }
+            Alteration::NegatedR => sig[31] ^= 0x80,
+        }
+        let r: [u8; 32] = sig[..32].try_into().unwrap();
+        let canonical_r = curve25519_dalek::edwards::CompressedEdwardsY(r)
+            .decompress()
+            .is_some_and(|point| point.compress().to_bytes() == r);
+        let oracle = canonical_r
+            && id
+                .public()
+                .as_dalek()
+                .verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&sig))
+                .is_ok();
+        let ours = id.public().verify(&message, &Signature::from_bytes(sig)).is_ok();
+        proptest::prop_assert_eq!(ours, oracle);
+        proptest::prop_assert_eq!(ours, matches!(change, Alteration::None));
+    }
+}
+
+#[test]
+fn mixed_order_r_passing_only_the_cofactored_equation_is_rejected() {
+    // R = [r]B + T with T of order 8, S = r + k·a: then [8]([S]B − [k]A) = [8]R holds (a
+    // cofactored verifier accepts) while [S]B − [k]A = R − T ≠ R (the cofactorless equation, ours,
+    // refuses). Case 4 of the "Taming the many EdDSAs" condition table.
+    use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
+    let seed_bytes = [9u8; 32];
+    let id = Identity::from_seed(&SecretSeed::from_bytes(seed_bytes));
+    let h = Sha512::digest(seed_bytes);
+    let mut a = [0u8; 32];
+    a.copy_from_slice(&h[..32]);
+    a[0] &= 248;
+    a[31] &= 127;
+    a[31] |= 64;
+    let a = Scalar::from_bytes_mod_order(a);
+    let message = b"mixed R";
+    let r = Scalar::from_hash(Sha512::new().chain_update(b"nonce for the test"));
+    for torsion in EIGHT_TORSION.iter().skip(1) {
+        let big_r = (ED25519_BASEPOINT_POINT * r + torsion).compress();
+        let k = Scalar::from_hash(
+            Sha512::new()
+                .chain_update(big_r.as_bytes())
+                .chain_update(id.public().as_bytes())
+                .chain_update(message),
+        );
+        let s = r + k * a;
+        let lhs = ED25519_BASEPOINT_POINT * s - id.public().as_dalek().to_edwards() * k;
+        let decompressed = big_r.decompress().unwrap();
+        assert_eq!(
+            lhs.mul_by_cofactor(),
+            decompressed.mul_by_cofactor(),
+            "the cofactored equation must hold for the test to mean anything"
+        );
+        assert_ne!(lhs.compress(), big_r);
+        let mut sig = [0u8; 64];
+        sig[..32].copy_from_slice(big_r.as_bytes());
+        sig[32..].copy_from_slice(s.as_bytes());
+        assert!(
+            id.public()
+                .verify(message, &Signature::from_bytes(sig))
+                .is_err()
+        );
+    }
+}
