@@ -717,10 +717,18 @@ impl MessageBuilder {
     /// Signs the message (Ed25519 over the JCS of the envelope minus `signature`, padded
     /// base64url) and checks the result as a receiver would.
     pub fn sign<S: Signer + ?Sized>(self, signer: &S) -> Result<Message, MessageError> {
+        self.sign_canonical(signer).map(|(message, _)| message)
+    }
+
+    /// As [`MessageBuilder::sign`], also returning the canonical bytes of the signed message
+    /// (what its chain hash covers), from the same canonicalisation as the signature.
+    pub(crate) fn sign_canonical<S: Signer + ?Sized>(
+        self,
+        signer: &S,
+    ) -> Result<(Message, Vec<u8>), MessageError> {
         let mut object = self.unsigned();
-        let signature = wire::sign_object(&object, SIGNATURE_EXCLUDED, signer)?;
-        object.insert("signature".into(), Value::String(signature));
-        Message::from_value(Value::Object(object))
+        let canonical = wire::sign_in_place(&mut object, "signature", signer)?;
+        Ok((Message::from_value(Value::Object(object))?, canonical))
     }
 }
 

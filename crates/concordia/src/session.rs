@@ -712,7 +712,9 @@ impl Session {
         builder: MessageBuilder,
         signer: &S,
     ) -> Result<&Message, SessionError> {
-        let message = builder.sign(signer).map_err(SessionError::Malformed)?;
+        let (message, canonical) = builder
+            .sign_canonical(signer)
+            .map_err(SessionError::Malformed)?;
         let sender =
             self.party_index(message.sender())
                 .ok_or_else(|| SessionError::UnknownSender {
@@ -724,7 +726,7 @@ impl Session {
                 agent_id: message.sender().to_owned(),
             });
         }
-        self.admit(message, sender, None)?;
+        self.admit(message, sender, Some(canonical))?;
         self.transcript.last().ok_or(SessionError::InvalidAgentId)
     }
 

@@ -118,12 +118,33 @@ pub fn canonical_with_and_without(
     object: &Map<String, Value>,
     member: &str,
 ) -> Result<(Vec<u8>, Vec<u8>), WireError> {
+    let (full, marks) = canonical_marking(object, member)?;
+    let without = match marks {
+        Some(Marks { entry, .. }) => cut(&full, &entry),
+        None => full.clone(),
+    };
+    Ok((without, full))
+}
+
+/// Where one top-level member stands in an object's canonical bytes.
+struct Marks {
+    /// Its entry, with the comma that separates it from a neighbour: removing this range
+    /// leaves the canonical bytes of the object without the member.
+    entry: std::ops::Range<usize>,
+    /// Its value.
+    value: std::ops::Range<usize>,
+}
+
+/// The canonical bytes of `object`, and where its top-level `member` stands in them (if present).
+fn canonical_marking(
+    object: &Map<String, Value>,
+    member: &str,
+) -> Result<(Vec<u8>, Option<Marks>), WireError> {
     let mut members: Vec<(&String, &Value)> = object.iter().collect();
     members.sort_by(|a, b| jcs::utf16_cmp(a.0, b.0));
     let mut full = Vec::with_capacity(512);
     full.push(b'{');
-    // The byte range of `member`'s entry, with the comma that separates it from a neighbour.
-    let mut cut: Option<(usize, usize)> = None;
+    let mut marks = None;
     let last = members.len().saturating_sub(1);
     for (i, (name, value)) in members.into_iter().enumerate() {
         let start = full.len();
@@ -132,27 +153,65 @@ pub fn canonical_with_and_without(
         }
         jcs::append_to(&Value::String(name.clone()), &mut full)?;
         full.push(b':');
+        let value_start = full.len();
         jcs::append_to(value, &mut full)?;
         if name == member {
             // The first entry takes the comma after it (if any); others the comma before.
-            cut = Some(if i == 0 && i < last {
-                (start, full.len() + 1)
+            let end = if i == 0 && i < last {
+                full.len() + 1
             } else {
-                (start, full.len())
+                full.len()
+            };
+            marks = Some(Marks {
+                entry: start..end,
+                value: value_start..full.len(),
             });
         }
     }
     full.push(b'}');
-    let without = match cut {
-        Some((a, b)) => {
-            let mut out = Vec::with_capacity(full.len());
-            out.extend_from_slice(full.get(..a).unwrap_or_default());
-            out.extend_from_slice(full.get(b..).unwrap_or_default());
-            out
-        }
-        None => full.clone(),
+    Ok((full, marks))
+}
+
+/// `bytes` without `range`.
+fn cut(bytes: &[u8], range: &std::ops::Range<usize>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(bytes.get(..range.start).unwrap_or_default());
+    out.extend_from_slice(bytes.get(range.end..).unwrap_or_default());
+    out
+}
+
+/// Signs `object` over its canonical bytes without the top-level `member`, stores the padded
+/// base64url signature as `member`, and returns the canonical bytes of the signed object, all
+/// from one canonicalisation: the member is written with an empty placeholder (its place in
+/// the order depends on its name only), cut out for the preimage, and the signature spliced
+/// into the placeholder's place.
+pub(crate) fn sign_in_place<S: Signer + ?Sized>(
+    object: &mut Map<String, Value>,
+    member: &str,
+    signer: &S,
+) -> Result<Vec<u8>, WireError> {
+    object.insert(member.to_owned(), Value::String(String::new()));
+    let (placeholder, marks) = canonical_marking(object, member)?;
+    let Some(Marks { entry, value }) = marks else {
+        // Unreachable: the member was just inserted. Fall back to the plain path.
+        object.remove(member);
+        let signature = sign_object(object, &[member], signer)?;
+        object.insert(member.to_owned(), Value::String(signature));
+        return canonical_without(object, &[]);
     };
-    Ok((without, full))
+    let preimage = cut(&placeholder, &entry);
+    let signature = encode_signature(
+        &signer
+            .sign(&preimage)
+            .map_err(|e| WireError::Signer(e.to_string()))?,
+    );
+    let signature = Value::String(signature);
+    let mut signed = Vec::with_capacity(placeholder.len() + 90);
+    signed.extend_from_slice(placeholder.get(..value.start).unwrap_or_default());
+    jcs::append_to(&signature, &mut signed)?;
+    signed.extend_from_slice(placeholder.get(value.end..).unwrap_or_default());
+    object.insert(member.to_owned(), signature);
+    Ok(signed)
 }
 
 /// `sha256:` and the lowercase hex SHA-256 of `bytes`.
@@ -275,6 +334,39 @@ mod tests {
 
     fn seeded(byte: u8) -> Identity {
         Identity::from_seed(&SecretSeed::from_bytes([byte; 32]))
+    }
+
+    #[test]
+    fn sign_in_place_matches_signing_then_canonicalising() {
+        let key = seeded(3);
+        // The signed member alone, first (comma after it), in the middle, last; a nested
+        // member of the same name and non-ASCII names that sort by UTF-16 code units.
+        let objects = [
+            json!({}),
+            json!({"z": 1}),
+            json!({"a": [1, "x"], "z": {"signature": "nested"}}),
+            json!({"a": 1}),
+            json!({"body": {"signature": "", "é": "ü"}, "type": "negotiate.offer", "\u{e000}": 1, "\u{1f600}": 2}),
+        ];
+        for value in objects {
+            let Value::Object(object) = value else {
+                panic!("test objects are objects")
+            };
+            let mut signed = object.clone();
+            let canonical = sign_in_place(&mut signed, "signature", &key).unwrap();
+            let mut expected = object.clone();
+            let signature = sign_object(&expected, &["signature"], &key).unwrap();
+            expected.insert("signature".into(), Value::String(signature));
+            assert_eq!(signed, expected);
+            assert_eq!(
+                canonical,
+                canonical_without(&expected, &[]).unwrap(),
+                "{}",
+                String::from_utf8_lossy(&canonical)
+            );
+            let text = signed.get("signature").and_then(Value::as_str).unwrap();
+            verify_object(&object, &[], text, key.public()).unwrap();
+        }
     }
 
     #[test]
