@@ -181,18 +181,23 @@ fn non_canonical_s_is_rejected() {
     );
 }
 
-#[test]
-fn small_order_r_is_rejected_though_cofactorless_equation_holds() {
-    // Build (R = identity, S = k·a): [S]B = [k]A = R + [k]A, which a lax verifier accepts.
-    let seed_bytes = [42u8; 32];
-    let id = Identity::from_seed(&SecretSeed::from_bytes(seed_bytes));
+/// The secret scalar `a` of an RFC 8032 seed: the clamped first half of SHA-512(seed).
+fn secret_scalar(seed_bytes: [u8; 32]) -> Scalar {
     let h = Sha512::digest(seed_bytes);
     let mut a = [0u8; 32];
     a.copy_from_slice(&h[..32]);
     a[0] &= 248;
     a[31] &= 127;
     a[31] |= 64;
-    let a = Scalar::from_bytes_mod_order(a);
+    Scalar::from_bytes_mod_order(a)
+}
+
+#[test]
+fn small_order_r_is_rejected_though_cofactorless_equation_holds() {
+    // Build (R = identity, S = k·a): [S]B = [k]A = R + [k]A, which a lax verifier accepts.
+    let seed_bytes = [42u8; 32];
+    let id = Identity::from_seed(&SecretSeed::from_bytes(seed_bytes));
+    let a = secret_scalar(seed_bytes);
     let mut r = [0u8; 32];
     r[0] = 1; // the identity point
     let message = b"weak R";
@@ -561,13 +566,7 @@ fn mixed_order_r_passing_only_the_cofactored_equation_is_rejected() {
     use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
     let seed_bytes = [9u8; 32];
     let id = Identity::from_seed(&SecretSeed::from_bytes(seed_bytes));
-    let h = Sha512::digest(seed_bytes);
-    let mut a = [0u8; 32];
-    a.copy_from_slice(&h[..32]);
-    a[0] &= 248;
-    a[31] &= 127;
-    a[31] |= 64;
-    let a = Scalar::from_bytes_mod_order(a);
+    let a = secret_scalar(seed_bytes);
     let message = b"mixed R";
     let r = Scalar::from_hash(Sha512::new().chain_update(b"nonce for the test"));
     for torsion in EIGHT_TORSION.iter().skip(1) {
