@@ -69,9 +69,13 @@
 //! # Deviations from the Python reference
 //!
 //! * **Generation refuses output the verifier would refuse.** The reference can emit
-//!   attestations its own schema rejects (one party, a concession magnitude above 1.0, an
-//!   unknown `references[].extensions` key, a zone-less validity timestamp). [`generate`]
-//!   validates its result against the schema and the privacy scan and fails instead.
+//!   attestations its own schema rejects (one party, an unknown `references[].extensions`
+//!   key, a zone-less validity timestamp). [`generate`] validates its result against the
+//!   schema and the privacy scan and fails instead.
+//! * **A concession magnitude above 1.0 is written as 1.0.** A party whose offers moved by more
+//!   than 100 % has a running mean above the schema's maximum; the reference writes it as it
+//!   is (a schema-invalid attestation). Refusing instead would let one party's offers make
+//!   the session impossible to attest, so the value is capped at the schema's 1.0.
 //! * **The 90-day issuer maximum** on `validity_temporal` (reference 0.5 policy) applies to
 //!   both versions; 0.10.0 had no maximum.
 //! * **Attestation ids** are `att_` and 16 hex digits (the reference uses 8: a 32-bit id
@@ -698,7 +702,11 @@ pub fn generate(
         let mut record = Map::new();
         record.insert("agent_id".into(), Value::String(party.agent_id.clone()));
         record.insert("role".into(), Value::String(party.role.as_str().into()));
-        record.insert("behavior".into(), party.behavior.to_value());
+        // The schema caps the magnitude at 1.0 (a move of 100 %); a larger relative move is
+        // written as 1.0, so no party's offers can make the session impossible to attest.
+        let mut behavior = party.behavior;
+        behavior.concession_magnitude = behavior.concession_magnitude.min(1.0);
+        record.insert("behavior".into(), behavior.to_value());
         let signature = match signer_for.get(party.agent_id.as_str()) {
             Some(signer) => wire::sign_object(&record, &["signature"], *signer)?,
             None => String::new(),

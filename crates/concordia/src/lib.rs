@@ -49,7 +49,8 @@
 //! - [`attestation`]: verification also checks countersignatures (the reference's
 //!   `verify_attestation` does not, so a tampered outcome passes there), freshness, raw terms
 //!   everywhere and reasoning copied from the transcript; generation refuses output its own
-//!   schema would reject.
+//!   schema would reject, except that a concession magnitude above the schema's 1.0 is written
+//!   as 1.0 (so a party's offers cannot make a session impossible to attest).
 //! - [`bundle`], [`competence`]: all summary fields are recomputed and compared; Merkle proofs
 //!   must have the tree's exact depth and an index below the count; ids are content-derived.
 //! - [`degradation`]: logs and tables are bounded.

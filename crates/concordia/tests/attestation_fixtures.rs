@@ -1190,19 +1190,38 @@ fn generation_refusals() {
         attestation::generate(&session_of(&messages), &doubled, &options),
         Err(AttestationError::DuplicateParty { .. })
     ));
-    // One party only, or a concession magnitude above 1: the schema refuses, so do we.
+    // One party only: the schema refuses, so do we.
     let mut single = session_of(&messages);
     single.parties.pop();
     assert!(matches!(
         attestation::generate(&single, &signers, &options),
         Err(AttestationError::Schema(_))
     ));
-    let mut wild = session_of(&messages);
-    wild.parties[1].behavior.concession_magnitude = 1.5;
-    assert!(matches!(
-        attestation::generate(&wild, &signers, &options),
-        Err(AttestationError::Schema(_))
-    ));
+    // A concession magnitude above the schema's 1.0 (offers that moved by over 100 %) is
+    // written as 1.0, and the attestation verifies; 1.0 itself and values below are exact.
+    for (magnitude, written) in [
+        (1.5, 1.0),
+        (f64::MAX, 1.0),
+        (1.0, 1.0),
+        (0.99995, 1.0),
+        (0.5, 0.5),
+    ] {
+        let mut wild = session_of(&messages);
+        wild.parties[1].behavior.concession_magnitude = magnitude;
+        let generated = attestation::generate(&wild, &signers, &options).unwrap();
+        assert_eq!(
+            generated["parties"][1]["behavior"]["concession_magnitude"].as_f64(),
+            Some(written),
+            "{magnitude}"
+        );
+        let keys = keys();
+        let clock = ManualClock::new(ts(ISSUED));
+        let verified = attestation::verify(
+            &generated,
+            &VerifyOptions::new(&keys, &clock).transcript(&messages),
+        );
+        assert!(verified.is_ok(), "{magnitude}: {verified:?}");
+    }
     // A window longer than the issuer's 90-day maximum, in either version.
     for version in [AttestationVersion::V0_3, AttestationVersion::V0_5] {
         let long = GenerateOptions {
