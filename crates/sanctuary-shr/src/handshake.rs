@@ -280,26 +280,27 @@ impl HandshakeMessage {
             });
         }
         let value = jcs::parse(text)?;
-        let kind = value
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| ParseError::field("type", "missing or not a string"))?;
-        let parsed = match kind {
-            ChallengeTag::TEXT => {
-                Challenge::deserialize(&value).map(|c| HandshakeMessage::Challenge(Box::new(c)))
-            }
-            ResponseTag::TEXT => {
-                Response::deserialize(&value).map(|r| HandshakeMessage::Response(Box::new(r)))
-            }
-            CompletionTag::TEXT => {
-                Completion::deserialize(&value).map(HandshakeMessage::Completion)
-            }
-            other => {
+        let kind = match value.get("type").and_then(Value::as_str) {
+            Some(ChallengeTag::TEXT) => ChallengeTag::TEXT,
+            Some(ResponseTag::TEXT) => ResponseTag::TEXT,
+            Some(CompletionTag::TEXT) => CompletionTag::TEXT,
+            Some(other) => {
                 return Err(ParseError::field(
                     "type",
                     format!("unknown message type {other:?}"),
                 ));
             }
+            None => return Err(ParseError::field("type", "missing or not a string")),
+        };
+        // Deserialised from the owned value, so the embedded report moves rather than copies.
+        let parsed = match kind {
+            ChallengeTag::TEXT => {
+                Challenge::deserialize(value).map(|c| HandshakeMessage::Challenge(Box::new(c)))
+            }
+            ResponseTag::TEXT => {
+                Response::deserialize(value).map(|r| HandshakeMessage::Response(Box::new(r)))
+            }
+            _ => Completion::deserialize(value).map(HandshakeMessage::Completion),
         };
         parsed.map_err(|e| ParseError::field(kind, e))
     }
