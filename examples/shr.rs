@@ -24,7 +24,6 @@ use sanctuary::core::health::{
 };
 use sanctuary::core::identity::{Identity, IdentityId};
 use sanctuary::core::time::SystemClock;
-use sanctuary::shr::report::layer_name;
 use sanctuary::shr::{
     HandshakeError, HandshakeMessage, HandshakeOutcome, HandshakeParty, ReplayCache, ReportBuilder,
     ReportProblem, ShrHealth, SovereigntyLevel, TrustTier, VerificationAttestation, VerifyOptions,
@@ -104,16 +103,9 @@ fn show(
         println!("{viewer} sees {peer}: no degradations");
     }
     for d in degradations {
-        let severity = match d.degradation.severity {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Critical => "critical",
-        };
         println!(
-            "{viewer} sees {peer}: degradation {} {} ({severity}): {}",
-            layer_name(d.layer),
-            d.degradation.code,
-            d.degradation.description
+            "{viewer} sees {peer}: degradation {} {} ({}): {}",
+            d.layer, d.degradation.code, d.degradation.severity, d.degradation.description
         );
     }
     if outcome.tier != expected {

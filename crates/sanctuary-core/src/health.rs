@@ -65,6 +65,61 @@ pub enum Severity {
     Critical,
 }
 
+impl Layer {
+    /// The wire name, as serialised: `l1` … `l4`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Layer::L1 => "l1",
+            Layer::L2 => "l2",
+            Layer::L3 => "l3",
+            Layer::L4 => "l4",
+        }
+    }
+}
+
+impl LayerStatus {
+    /// The wire name, as serialised: `active`, `degraded` or `inactive`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LayerStatus::Active => "active",
+            LayerStatus::Degraded => "degraded",
+            LayerStatus::Inactive => "inactive",
+        }
+    }
+}
+
+impl Severity {
+    /// The wire name, as serialised: `info`, `warning` or `critical`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for LayerStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A degradation code: one of the constants, or an application code starting with `x-`.
 ///
 /// Codes are `UPPER_SNAKE_CASE` (built-in) or `x-` followed by lowercase letters, digits and
@@ -266,6 +321,33 @@ impl<H: HealthContributor + ?Sized> HealthContributor for &H {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_the_serialised_names() {
+        for layer in [Layer::L1, Layer::L2, Layer::L3, Layer::L4] {
+            assert_eq!(json(&layer), format!("\"{}\"", layer.as_str()));
+            assert_eq!(layer.to_string(), layer.as_str());
+        }
+        for status in [
+            LayerStatus::Active,
+            LayerStatus::Degraded,
+            LayerStatus::Inactive,
+        ] {
+            assert_eq!(json(&status), format!("\"{}\"", status.as_str()));
+            assert_eq!(status.to_string(), status.as_str());
+        }
+        for severity in [Severity::Info, Severity::Warning, Severity::Critical] {
+            assert_eq!(json(&severity), format!("\"{}\"", severity.as_str()));
+            assert_eq!(severity.to_string(), severity.as_str());
+        }
+        assert_eq!(Layer::L3.as_str(), "l3");
+        assert_eq!(LayerStatus::Degraded.as_str(), "degraded");
+        assert_eq!(Severity::Critical.as_str(), "critical");
+    }
+
+    fn json<T: Serialize>(value: &T) -> String {
+        serde_json::to_string(value).unwrap()
+    }
 
     #[test]
     fn codes_parse_strictly() {

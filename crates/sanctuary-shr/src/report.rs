@@ -330,15 +330,10 @@ fn layer_named(name: &str) -> Option<Layer> {
     }
 }
 
-/// The wire name of a layer (`l1` … `l4`).
+/// The wire name of a layer (`l1` … `l4`); the same as [`Layer::as_str`].
 #[must_use]
 pub fn layer_name(layer: Layer) -> &'static str {
-    match layer {
-        Layer::L1 => "l1",
-        Layer::L2 => "l2",
-        Layer::L3 => "l3",
-        Layer::L4 => "l4",
-    }
+    layer.as_str()
 }
 
 fn note_unknown(map: &Map<String, Value>, path: &str, known: &[&str], out: &mut Vec<String>) {
@@ -855,21 +850,11 @@ fn worse(a: LayerStatus, b: LayerStatus) -> LayerStatus {
 }
 
 fn status_value(status: LayerStatus) -> Value {
-    match status {
-        LayerStatus::Active => "active",
-        LayerStatus::Degraded => "degraded",
-        LayerStatus::Inactive => "inactive",
-    }
-    .into()
+    status.as_str().into()
 }
 
 fn severity_value(severity: Severity) -> Value {
-    match severity {
-        Severity::Info => "info",
-        Severity::Warning => "warning",
-        Severity::Critical => "critical",
-    }
-    .into()
+    severity.as_str().into()
 }
 
 fn degradation_value(d: &ReportDegradation) -> Value {
